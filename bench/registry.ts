@@ -1,0 +1,16 @@
+/** Every benchmark `collar bench <name>` can run. Each module exports `runBench(options)`. */
+import type { BenchReport } from './harness/report.js';
+
+export interface BenchOptions {
+  /** Scale factor for run length (1 = the documented default). */
+  scale: number;
+}
+
+type BenchModule = { runBench(options: BenchOptions): Promise<BenchReport> };
+
+export const BENCHES: Record<string, { description: string; load: () => Promise<BenchModule> }> = {
+  bus: {
+    description: 'ring buffer vs postMessage per frame between two threads: frames/s and hand-off latency',
+    load: () => import('./bus/bus-bench.js'),
+  },
+};

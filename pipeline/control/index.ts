@@ -1,0 +1,2 @@
+export * from './control-event.js';
+export * from './control-lane.js';

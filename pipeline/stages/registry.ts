@@ -1,0 +1,13 @@
+/**
+ * Built-in stages a worker can build by name. Each entry is the module that exports
+ * `createStage`; the path is resolved next to this file so it works from the sources
+ * (tests, tsx) and from the compiled `dist/` alike.
+ */
+import { siblingModuleUrl } from '../workers/module-url.js';
+
+export const BUILTIN_STAGE_MODULES = {
+  passthrough: siblingModuleUrl(import.meta.url, './passthrough/passthrough-stage'),
+  gain: siblingModuleUrl(import.meta.url, './gain/gain-stage'),
+} as const;
+
+export type BuiltinStageName = keyof typeof BUILTIN_STAGE_MODULES;
