@@ -20,3 +20,12 @@ export function waitFor<T>(emitter: NodeJS.EventEmitter, event: string, timeoutM
     });
   });
 }
+
+/** Polls `condition` every 5 ms until it holds; fails the test after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -6,7 +6,7 @@ import { siblingModuleUrl } from '../../../pipeline/workers/module-url.js';
 import type { WorkerToHost } from '../../../pipeline/workers/protocol.js';
 import { WorkerHost } from '../../../pipeline/workers/worker-host.js';
 import { captureLogger } from '../../doubles/test-logger.js';
-import { FAST_SUPERVISION } from './helpers.js';
+import { FAST_SUPERVISION, until } from './helpers.js';
 
 const FRAME = 320;
 let hosts: WorkerHost[] = [];
@@ -19,14 +19,6 @@ function collectErrors(host: WorkerHost): Array<Extract<WorkerToHost, { type: 'e
   const errors: Array<Extract<WorkerToHost, { type: 'error' }>> = [];
   host.on('workerError', (error) => errors.push(error));
   return errors;
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('protocol rejection with real workers', () => {

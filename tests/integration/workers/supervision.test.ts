@@ -10,7 +10,7 @@ import { siblingModuleUrl } from '../../../pipeline/workers/module-url.js';
 import { type CrashReport, WorkerHost } from '../../../pipeline/workers/worker-host.js';
 import { CRASH_MARKER, HANG_MARKER } from '../../doubles/scripted-stage.js';
 import { captureLogger } from '../../doubles/test-logger.js';
-import { FAST_SUPERVISION, waitFor } from './helpers.js';
+import { FAST_SUPERVISION, until, waitFor } from './helpers.js';
 
 const FRAME = 320;
 const SCRIPTED_STAGE = siblingModuleUrl(import.meta.url, '../../doubles/scripted-stage');
@@ -51,14 +51,6 @@ function drain(output: RingBuffer, into: number[]): void {
   while (output.availableRead() >= FRAME) {
     output.pop(frame, FRAME);
     into.push(frame[0] as number);
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
 
