@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../pipeline/config/load-config.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerDevicesCommand } from './commands/devices.js';
+import { registerRunCommand } from './commands/run.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
 function buildProgram(): Command {
@@ -15,6 +17,8 @@ function buildProgram(): Command {
     .option('-c, --config <file>', 'configuration file (default: $XDG_CONFIG_HOME/collar/config.json)')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
+  registerRunCommand(program);
+  registerDevicesCommand(program);
   registerConfigCommand(program);
   registerBenchCommand(program);
   return program;

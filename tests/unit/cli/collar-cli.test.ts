@@ -1,19 +1,6 @@
 /** The CLI as a user runs it (from the sources, through tsx): exit codes and messages. */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-function collar(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'device/cli/collar.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent-home', ...env },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { runCollar as collar } from '../../helpers/run-collar.js';
 
 describe('collar CLI', () => {
   it('lists the benchmarks', () => {

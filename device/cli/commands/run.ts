@@ -1,0 +1,131 @@
+/**
+ * `collar run`: the controller's main job. Until the translating stages land it runs in
+ * monitor mode — microphone to speaker through the pipeline — and prints what it measured.
+ * Sources and sinks are live devices (PortAudio) or WAV files (--in / --out).
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../../../pipeline/config/load-config.js';
+import { createRootLogger } from '../../../pipeline/logging/logger.js';
+import type { CaptureEndpoint, PlaybackEndpoint } from '../../audio/endpoints.js';
+import { PortAudioCapture } from '../../audio/portaudio-capture.js';
+import { listDevices, resolveDevice } from '../../audio/portaudio-devices.js';
+import { PortAudioPlayback } from '../../audio/portaudio-playback.js';
+import { WavCapture } from '../../audio/wav-capture.js';
+import { WavFormatError } from '../../audio/wav-file.js';
+import { WavPlayback } from '../../audio/wav-playback.js';
+import { type PassthroughReport, runPassthrough } from '../../session/passthrough-session.js';
+import { UsageError } from '../exit-codes.js';
+
+interface RunOptions {
+  in?: string;
+  out?: string;
+  captureDevice?: string;
+  playbackDevice?: string;
+  rate?: string;
+  outRate?: string;
+  duration?: string;
+  realtime?: boolean;
+  json?: boolean;
+}
+
+function positiveNumber(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(value > 0) || !Number.isFinite(value)) throw new UsageError(`${flag} must be a number > 0, got "${text}"`);
+  return value;
+}
+
+function printReport(report: PassthroughReport, json: boolean): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  const lines = [
+    `monitor mode (pass-through): ${report.capture} -> ${report.playback}`,
+    `audio ${report.audioSeconds.toFixed(2)} s in ${report.wallSeconds.toFixed(2)} s wall (${(report.audioSeconds / report.wallSeconds).toFixed(1)}x real time)`,
+    `frames processed ${report.framesProcessed}, played ${report.framesPlayed}, underruns ${report.underrunFrames}, dropped ${report.droppedFrames}, ring overruns mic ${report.micOverrunSamples} / speaker ${report.speakerOverrunSamples} samples`,
+    Number.isNaN(report.latency.p50Ms)
+      ? 'pass-through latency: not measured (run too short)'
+      : `pass-through latency (software path, ${report.latency.samples} readings): p50 ${report.latency.p50Ms.toFixed(1)} ms, p95 ${report.latency.p95Ms.toFixed(1)} ms, max ${report.latency.maxMs.toFixed(1)} ms`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run the controller (monitor mode: mic to speaker through the pipeline, with measured latency)')
+    .option('--in <file.wav>', 'read the microphone from a WAV file instead of a device')
+    .option('--out <file.wav>', 'write the speaker to a WAV file instead of a device')
+    .option('--capture-device <name|id>', 'PortAudio capture device (see `collar devices`)')
+    .option('--playback-device <name|id>', 'PortAudio playback device (see `collar devices`)')
+    .option('--rate <hz>', 'hardware sample rate for live devices (default: the device default)')
+    .option('--out-rate <hz>', 'sample rate of the --out file', '16000')
+    .option('--duration <seconds>', 'stop after this long (live devices run until Ctrl-C otherwise)')
+    .option('--realtime', 'feed --in at real-time speed instead of as fast as possible')
+    .option('--json', 'print the report as one JSON line')
+    .action(async (options: RunOptions) => {
+      const { config } = loadConfig({ file: program.opts<{ config?: string }>().config });
+      const logger = createRootLogger({ level: config.logging.level, file: config.logging.file });
+      const rate = positiveNumber(options.rate, '--rate');
+      const outRate = positiveNumber(options.outRate, '--out-rate');
+      const duration = positiveNumber(options.duration, '--duration');
+
+      let capture: CaptureEndpoint;
+      let playback: PlaybackEndpoint;
+      try {
+        capture = options.in
+          ? new WavCapture({ path: options.in, realtime: options.realtime ?? false })
+          : await liveCapture();
+      } catch (error) {
+        if (error instanceof WavFormatError) throw new UsageError(error.message);
+        throw error;
+      }
+      playback = options.out ? new WavPlayback({ path: options.out, sampleRate: outRate }) : await livePlayback();
+
+      async function liveCapture(): Promise<CaptureEndpoint> {
+        const devices = await listDevices();
+        const wanted = options.captureDevice ?? config.audio.captureDevice;
+        const device =
+          wanted === undefined ? firstDevice(devices, 'capture') : resolveDevice(devices, wanted, 'capture');
+        return new PortAudioCapture({ device, sampleRate: rate });
+      }
+      async function livePlayback(): Promise<PlaybackEndpoint> {
+        const devices = await listDevices();
+        const wanted = options.playbackDevice ?? config.audio.playbackDevice;
+        const device =
+          wanted === undefined ? firstDevice(devices, 'playback') : resolveDevice(devices, wanted, 'playback');
+        return new PortAudioPlayback({ device, sampleRate: rate });
+      }
+
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        const report = await runPassthrough({
+          capture,
+          playback,
+          config,
+          logger,
+          durationSeconds: duration,
+          signal: abort.signal,
+        });
+        printReport(report, options.json ?? false);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
+
+function firstDevice(devices: Awaited<ReturnType<typeof listDevices>>, direction: 'capture' | 'playback') {
+  const usable = devices.filter((d) => (direction === 'capture' ? d.maxInputChannels : d.maxOutputChannels) > 0);
+  const first = usable[0];
+  if (!first) {
+    throw new UsageError(
+      `no ${direction} device found; use --${direction === 'capture' ? 'in' : 'out'} <file.wav>, or see \`collar devices\``,
+    );
+  }
+  return first;
+}
