@@ -3,11 +3,14 @@ import { EventEmitter } from 'node:events';
 import type { DeviceInfo, IoStreamRead } from 'naudiodon';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
 import { CaptureConverter } from './capture-converter.js';
+import { closeStream } from './close-stream.js';
 import { type CaptureEndpoint, DeviceLostError, type EndpointEvents } from './endpoints.js';
 import { loadNaudiodon } from './portaudio-devices.js';
 
 export interface PortAudioCaptureOptions {
   device: DeviceInfo;
+  /** No audio for this long means the device is gone (unplugged, driver error). */
+  stallTimeoutMs?: number;
   /** Hardware rate; defaults to the device's default rate. */
   sampleRate?: number;
   channels?: number;
@@ -25,6 +28,8 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
   private unalignedScratch: Int16Array | undefined;
   /** Kept past stop(), for the session report. */
   private deliveredBeforeStop = 0;
+  private lastChunkAtMs = 0;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PortAudioCaptureOptions) {
     super();
@@ -59,11 +64,25 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
     io.on('error', (error: Error) => this.emit('error', new DeviceLostError(`${this.description}: ${error.message}`)));
     io.on('end', () => this.emit('end'));
     io.start();
+    // A device that vanishes often just stops delivering; PortAudio may never say so.
+    const stallTimeoutMs = this.options.stallTimeoutMs ?? 1_000;
+    this.lastChunkAtMs = performance.now();
+    this.watchdog = setInterval(
+      () => {
+        const silentMs = performance.now() - this.lastChunkAtMs;
+        if (silentMs > stallTimeoutMs) {
+          clearInterval(this.watchdog);
+          this.emit('error', new DeviceLostError(`${this.description}: no audio for ${Math.round(silentMs)} ms`));
+        }
+      },
+      Math.max(10, stallTimeoutMs / 4),
+    );
   }
 
   private onChunk(chunk: Buffer, maxChunkFrames: number): void {
     const converter = this.converter;
     if (!converter) return;
+    this.lastChunkAtMs = performance.now();
     let samples: Int16Array;
     if (chunk.byteOffset % 2 === 0) {
       samples = new Int16Array(chunk.buffer, chunk.byteOffset, chunk.length >> 1);
@@ -84,9 +103,10 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.watchdog);
     const io = this.io;
     this.io = undefined;
-    if (io) await new Promise<void>((resolve) => io.quit(() => resolve()));
+    if (io) await closeStream(io);
     this.deliveredBeforeStop = this.converter?.deliveredSamples ?? this.deliveredBeforeStop;
     this.converter?.destroy();
     this.converter = undefined;

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { DeviceInfo, IoStreamWrite } from 'naudiodon';
 import { frameLengthSamples } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
+import { closeStream } from './close-stream.js';
 import { DeviceLostError, type EndpointEvents, type PlaybackEndpoint } from './endpoints.js';
 import { PlaybackConverter } from './playback-converter.js';
 import { loadNaudiodon } from './portaudio-devices.js';
@@ -17,6 +18,8 @@ export interface PortAudioPlaybackOptions {
   channels?: number;
   /** Hardware frames per write; defaults to 10 ms. */
   chunkFrames?: number;
+  /** The device taking no audio for this long means it is gone. */
+  stallTimeoutMs?: number;
 }
 
 /** Chunks queued in the stream before write() pushes back: bounds the added latency. */
@@ -82,18 +85,29 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
       const view = new Int16Array(buffer.buffer, buffer.byteOffset, buffer.length >> 1);
       converter.fill(view, this.chunkFrames, true);
       const accepted = io.write(buffer);
-      if (!accepted && this.running) {
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            io.off('drain', done);
-            io.off('close', done);
-            resolve();
-          };
-          io.on('drain', done);
-          io.on('close', done);
-        });
+      if (!accepted && this.running && !(await this.drained(io))) {
+        const stallMs = this.options.stallTimeoutMs ?? 1_000;
+        this.emit('error', new DeviceLostError(`${this.description}: the device took no audio for ${stallMs} ms`));
+        return;
       }
     }
+  }
+
+  /** Waits for the stream to take more audio; false when it stalls past the timeout. */
+  private drained(io: IoStreamWrite): Promise<boolean> {
+    const stallMs = this.options.stallTimeoutMs ?? 1_000;
+    return new Promise<boolean>((resolve) => {
+      const finish = (drained: boolean): void => {
+        clearTimeout(timer);
+        io.off('drain', onDrain);
+        io.off('close', onDrain);
+        resolve(drained);
+      };
+      const onDrain = (): void => finish(true);
+      const timer = setTimeout(() => finish(!this.running), stallMs);
+      io.on('drain', onDrain);
+      io.on('close', onDrain);
+    });
   }
 
   framesPlayed(): number {
@@ -108,7 +122,7 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
     this.running = false;
     const io = this.io;
     this.io = undefined;
-    if (io) await new Promise<void>((resolve) => io.quit(() => resolve()));
+    if (io) await closeStream(io);
     await this.loop;
     if (this.converter) {
       this.countsBeforeStop = {

@@ -35,6 +35,8 @@ export interface PassthroughOptions {
   /** Stop after this long (live devices); a WAV source ends by itself. */
   durationSeconds?: number;
   signal?: AbortSignal;
+  /** Called once both devices are open and audio flows. */
+  onStarted?: () => void;
 }
 
 export async function runPassthrough(options: PassthroughOptions): Promise<PassthroughReport> {
@@ -66,8 +68,8 @@ export async function runPassthrough(options: PassthroughOptions): Promise<Passt
       failure ??= error;
       resolve();
     };
-    capture.once('error', fail);
-    playback.once('error', fail);
+    capture.on('error', fail);
+    playback.on('error', fail);
     host.once('failed', fail);
     playback.once('end', () => resolve());
     if (options.durationSeconds !== undefined) {
@@ -79,6 +81,7 @@ export async function runPassthrough(options: PassthroughOptions): Promise<Passt
   try {
     await playback.start(speaker);
     await capture.start(mic);
+    options.onStarted?.();
     probe.start();
     await finished;
   } finally {

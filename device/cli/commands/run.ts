@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../../pipeline/config/load-config.js';
+import { ControlLane } from '../../../pipeline/control/control-lane.js';
 import { createRootLogger } from '../../../pipeline/logging/logger.js';
 import type { CaptureEndpoint, PlaybackEndpoint } from '../../audio/endpoints.js';
 import { PortAudioCapture } from '../../audio/portaudio-capture.js';
@@ -13,8 +14,14 @@ import { PortAudioPlayback } from '../../audio/portaudio-playback.js';
 import { WavCapture } from '../../audio/wav-capture.js';
 import { WavFormatError } from '../../audio/wav-file.js';
 import { WavPlayback } from '../../audio/wav-playback.js';
-import { type PassthroughReport, runPassthrough } from '../../session/passthrough-session.js';
-import { UsageError } from '../exit-codes.js';
+import { Controller } from '../../controller/controller.js';
+import { EvdevInput } from '../../inputs/evdev.js';
+import type { InputSource } from '../../inputs/input-action.js';
+import { KEYBOARD_HELP, KeyboardInput } from '../../inputs/keyboard.js';
+import { type LedDriver, SysfsLeds, TerminalLedStrip } from '../../outputs/leds.js';
+import { runDevice } from '../../session/device-runner.js';
+import type { PassthroughReport } from '../../session/passthrough-session.js';
+import { EXIT, UsageError } from '../exit-codes.js';
 
 interface RunOptions {
   in?: string;
@@ -26,6 +33,9 @@ interface RunOptions {
   duration?: string;
   realtime?: boolean;
   json?: boolean;
+  inputDevice?: string;
+  leds?: string;
+  keyboard?: boolean;
 }
 
 function positiveNumber(text: string | undefined, flag: string): number | undefined {
@@ -64,6 +74,12 @@ export function registerRunCommand(program: Command): void {
     .option('--duration <seconds>', 'stop after this long (live devices run until Ctrl-C otherwise)')
     .option('--realtime', 'feed --in at real-time speed instead of as fast as possible')
     .option('--json', 'print the report as one JSON line')
+    .option('--input-device <path>', 'buttons from a Linux input device, e.g. /dev/input/event3')
+    .option(
+      '--leds <red,green,blue>',
+      'sysfs LED names under /sys/class/leds (default: a simulated strip on a terminal)',
+    )
+    .option('--no-keyboard', 'do not read keys from the terminal')
     .action(async (options: RunOptions) => {
       const { config } = loadConfig({ file: program.opts<{ config?: string }>().config });
       const logger = createRootLogger({ level: config.logging.level, file: config.logging.file });
@@ -71,26 +87,23 @@ export function registerRunCommand(program: Command): void {
       const outRate = positiveNumber(options.outRate, '--out-rate');
       const duration = positiveNumber(options.duration, '--duration');
 
-      let capture: CaptureEndpoint;
-      let playback: PlaybackEndpoint;
-      try {
-        capture = options.in
-          ? new WavCapture({ path: options.in, realtime: options.realtime ?? false })
-          : await liveCapture();
-      } catch (error) {
-        if (error instanceof WavFormatError) throw new UsageError(error.message);
-        throw error;
-      }
-      playback = options.out ? new WavPlayback({ path: options.out, sampleRate: outRate }) : await livePlayback();
-
-      async function liveCapture(): Promise<CaptureEndpoint> {
+      async function openCapture(): Promise<CaptureEndpoint> {
+        if (options.in) {
+          try {
+            return new WavCapture({ path: options.in, realtime: options.realtime ?? false });
+          } catch (error) {
+            if (error instanceof WavFormatError) throw new UsageError(error.message);
+            throw error;
+          }
+        }
         const devices = await listDevices();
         const wanted = options.captureDevice ?? config.audio.captureDevice;
         const device =
           wanted === undefined ? firstDevice(devices, 'capture') : resolveDevice(devices, wanted, 'capture');
         return new PortAudioCapture({ device, sampleRate: rate });
       }
-      async function livePlayback(): Promise<PlaybackEndpoint> {
+      async function openPlayback(): Promise<PlaybackEndpoint> {
+        if (options.out) return new WavPlayback({ path: options.out, sampleRate: outRate });
         const devices = await listDevices();
         const wanted = options.playbackDevice ?? config.audio.playbackDevice;
         const device =
@@ -98,25 +111,75 @@ export function registerRunCommand(program: Command): void {
         return new PortAudioPlayback({ device, sampleRate: rate });
       }
 
+      const lane = new ControlLane(logger);
+      const controller = new Controller({
+        lane,
+        logger,
+        voices: [config.controller.voice],
+        voice: config.controller.voice,
+        volumeDb: config.controller.volumeDb,
+        mode: config.controller.mode,
+      });
+      const leds = ledDriver(options.leds);
+      controller.on('stateChange', ({ from, to }) => {
+        leds?.show(to.status);
+        const reason = to.status === 'fault' ? ` (${to.reason}; retry ${to.attempt})` : '';
+        process.stderr.write(`collar: state ${from.status} -> ${to.status}${reason}\n`);
+      });
+      const inputs = inputSources(options, Boolean(options.in && options.out));
       const abort = new AbortController();
+      for (const input of inputs) {
+        input.on('action', (action) => controller.handleInput(action));
+        input.on('quit', () => abort.abort());
+        input.on('error', (error) =>
+          logger.warn({ input: input.description, err: error.message }, 'input source failed'),
+        );
+        input.start();
+      }
+      if (inputs.some((input) => input instanceof KeyboardInput)) process.stderr.write(`keys: ${KEYBOARD_HELP}\n`);
+
       const onSignal = (): void => abort.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const report = await runPassthrough({
-          capture,
-          playback,
+        const result = await runDevice({
+          openEndpoints: async () => ({ capture: await openCapture(), playback: await openPlayback() }),
+          controller,
           config,
           logger,
           durationSeconds: duration,
           signal: abort.signal,
         });
-        printReport(report, options.json ?? false);
+        const last = result.sessions.at(-1);
+        if (last) printReport(last, options.json ?? false);
+        if (result.faults.length) {
+          process.stderr.write(
+            `collar: recovered from ${result.faults.length} device fault(s): ${result.faults.join('; ')}\n`,
+          );
+        }
+        if (!last) process.exitCode = EXIT.failure;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
+        for (const input of inputs) input.stop();
       }
     });
+}
+
+function ledDriver(names: string | undefined): LedDriver | undefined {
+  if (names) {
+    const [red, green, blue] = names.split(',');
+    if (!red || !green || !blue) throw new UsageError(`--leds takes three names, red,green,blue; got "${names}"`);
+    return new SysfsLeds({ red, green, blue });
+  }
+  return process.stderr.isTTY ? new TerminalLedStrip() : undefined;
+}
+
+function inputSources(options: RunOptions, offline: boolean): InputSource[] {
+  const sources: InputSource[] = [];
+  if (options.inputDevice) sources.push(new EvdevInput(options.inputDevice));
+  if (options.keyboard !== false && !offline && process.stdin.isTTY) sources.push(new KeyboardInput());
+  return sources;
 }
 
 function firstDevice(devices: Awaited<ReturnType<typeof listDevices>>, direction: 'capture' | 'playback') {
