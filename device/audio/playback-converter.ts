@@ -5,6 +5,7 @@
  */
 import { PIPELINE_SAMPLE_RATE } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
+import type { EarconOverlay } from '../outputs/earcon-overlay.js';
 import { type ResamplerQuality, StreamResampler } from './resampler.js';
 import { int16ToFloat, monoFloatToInt16Interleaved } from './sample-convert.js';
 
@@ -24,6 +25,7 @@ export class PlaybackConverter {
     readonly channels: number,
     readonly frameLengthSamples: number,
     maxChunkFrames: number,
+    private readonly overlay: EarconOverlay | undefined,
   ) {
     this.frame = new Int16Array(frameLengthSamples);
     this.frameFloat = new Float32Array(frameLengthSamples);
@@ -38,6 +40,8 @@ export class PlaybackConverter {
     maxChunkFrames: number;
     ring: RingBuffer;
     quality?: ResamplerQuality;
+    /** Earcons mixed over the pipeline's audio (live devices). */
+    overlay?: EarconOverlay;
   }): Promise<PlaybackConverter> {
     const resampler = await StreamResampler.create(
       PIPELINE_SAMPLE_RATE,
@@ -51,6 +55,7 @@ export class PlaybackConverter {
       options.channels,
       options.frameLengthSamples,
       options.maxChunkFrames,
+      options.overlay,
     );
   }
 
@@ -79,6 +84,7 @@ export class PlaybackConverter {
     } else {
       return false;
     }
+    this.overlay?.mixInto(this.frameFloat);
     const resampled = this.resampler.process(this.frameFloat);
     this.pending.set(resampled, this.pendingLength);
     this.pendingLength += resampled.length;

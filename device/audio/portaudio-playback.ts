@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import type { DeviceInfo, IoStreamWrite } from 'naudiodon';
 import { frameLengthSamples } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
+import type { EarconOverlay } from '../outputs/earcon-overlay.js';
 import { closeStream } from './close-stream.js';
 import { DeviceLostError, type EndpointEvents, type PlaybackEndpoint } from './endpoints.js';
 import { PlaybackConverter } from './playback-converter.js';
@@ -20,6 +21,8 @@ export interface PortAudioPlaybackOptions {
   chunkFrames?: number;
   /** The device taking no audio for this long means it is gone. */
   stallTimeoutMs?: number;
+  /** Earcons to mix over the output. */
+  overlay?: EarconOverlay;
 }
 
 /** Chunks queued in the stream before write() pushes back: bounds the added latency. */
@@ -53,6 +56,7 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
       frameLengthSamples: frameLengthSamples(20),
       maxChunkFrames: this.chunkFrames,
       ring,
+      overlay: this.options.overlay,
     });
     const io = naudiodon.AudioIO({
       outOptions: {

@@ -18,6 +18,8 @@ import { Controller } from '../../controller/controller.js';
 import { EvdevInput } from '../../inputs/evdev.js';
 import type { InputSource } from '../../inputs/input-action.js';
 import { KEYBOARD_HELP, KeyboardInput } from '../../inputs/keyboard.js';
+import { EarconOverlay } from '../../outputs/earcon-overlay.js';
+import { renderEarcon } from '../../outputs/earcons.js';
 import { type LedDriver, SysfsLeds, TerminalLedStrip } from '../../outputs/leds.js';
 import { runDevice } from '../../session/device-runner.js';
 import type { PassthroughReport } from '../../session/passthrough-session.js';
@@ -108,9 +110,10 @@ export function registerRunCommand(program: Command): void {
         const wanted = options.playbackDevice ?? config.audio.playbackDevice;
         const device =
           wanted === undefined ? firstDevice(devices, 'playback') : resolveDevice(devices, wanted, 'playback');
-        return new PortAudioPlayback({ device, sampleRate: rate });
+        return new PortAudioPlayback({ device, sampleRate: rate, overlay: earcons });
       }
 
+      const earcons = new EarconOverlay();
       const lane = new ControlLane(logger);
       const controller = new Controller({
         lane,
@@ -120,6 +123,7 @@ export function registerRunCommand(program: Command): void {
         volumeDb: config.controller.volumeDb,
         mode: config.controller.mode,
       });
+      controller.on('earcon', (name) => earcons.enqueue(renderEarcon(name)));
       const leds = ledDriver(options.leds);
       controller.on('stateChange', ({ from, to }) => {
         leds?.show(to.status);
