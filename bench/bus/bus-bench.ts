@@ -48,7 +48,10 @@ function startWorker(
     });
     worker.on('error', reject);
     worker.on('exit', (code) => {
-      if (code !== 0 && code !== 1) reject(new Error(`bench worker ${data.role} exited with ${code}`));
+      // After a result this rejection is ignored; before one, the run cannot finish.
+      // The start gate is opened too, so a worker that died before READY fails the run.
+      reject(new Error(`bench worker ${data.role} exited with code ${code} before reporting a result`));
+      onReady();
     });
   });
   return { ready, result };

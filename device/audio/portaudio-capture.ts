@@ -1,20 +1,23 @@
-/** Microphone through naudiodon/PortAudio, converted into the bus at 16 kHz mono. */
+/**
+ * Microphone through PortAudio (naudiodon, in a host process: see portaudio-host/),
+ * converted into the bus at 16 kHz mono. A device that errors, or stops delivering
+ * audio for `stallTimeoutMs`, is reported as a DeviceLostError.
+ */
 import { EventEmitter } from 'node:events';
-import type { DeviceInfo, IoStreamRead } from 'naudiodon';
+import type { DeviceInfo } from 'naudiodon';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
 import { CaptureConverter } from './capture-converter.js';
-import { closeStream } from './close-stream.js';
 import { type CaptureEndpoint, DeviceLostError, type EndpointEvents } from './endpoints.js';
-import { loadNaudiodon } from './portaudio-devices.js';
+import { HostClient } from './portaudio-host/host-client.js';
 
 export interface PortAudioCaptureOptions {
   device: DeviceInfo;
-  /** No audio for this long means the device is gone (unplugged, driver error). */
-  stallTimeoutMs?: number;
   /** Hardware rate; defaults to the device's default rate. */
   sampleRate?: number;
   channels?: number;
   framesPerBuffer?: number;
+  /** No audio for this long means the device is gone (unplugged, driver error). */
+  stallTimeoutMs?: number;
 }
 
 export class PortAudioCapture extends EventEmitter<EndpointEvents> implements CaptureEndpoint {
@@ -22,9 +25,12 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
   readonly hardwareRate: number;
   private readonly channels: number;
   private readonly framesPerBuffer: number;
-  private io: IoStreamRead | undefined;
+  private host: HostClient | undefined;
   private converter: CaptureConverter | undefined;
-  /** Holds a chunk whose bytes are not 2-byte aligned (rare; copied instead of viewed). */
+  /**
+   * Holds a chunk whose bytes are not 2-byte aligned (IPC delivers them at odd offsets),
+   * copied instead of viewed. Grows to the largest chunk once, then is reused.
+   */
   private unalignedScratch: Int16Array | undefined;
   /** Kept past stop(), for the session report. */
   private deliveredBeforeStop = 0;
@@ -40,7 +46,6 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
   }
 
   async start(ring: RingBuffer): Promise<void> {
-    const naudiodon = await loadNaudiodon();
     // PortAudio may deliver a few buffers at once; size scratch for eight.
     const maxChunkFrames = this.framesPerBuffer * 8;
     this.converter = await CaptureConverter.create({
@@ -49,47 +54,52 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
       maxChunkFrames,
       ring,
     });
-    const io = naudiodon.AudioIO({
-      inOptions: {
-        deviceId: this.options.device.id,
-        sampleRate: this.hardwareRate,
-        channelCount: this.channels,
-        sampleFormat: naudiodon.SampleFormat16Bit,
-        framesPerBuffer: this.framesPerBuffer,
-        closeOnError: true,
-      },
+    const host = new HostClient(this.description);
+    this.host = host;
+    host.on('audio', (chunk) => this.onChunk(chunk, maxChunkFrames));
+    host.on('error', (error) => this.lost(error.message));
+    await host.open({
+      type: 'open',
+      direction: 'capture',
+      deviceId: this.options.device.id,
+      sampleRate: this.hardwareRate,
+      channels: this.channels,
+      framesPerBuffer: this.framesPerBuffer,
+      highwaterMarkBytes: 16_384,
     });
-    this.io = io;
-    io.on('data', (chunk: Buffer) => this.onChunk(chunk, maxChunkFrames));
-    io.on('error', (error: Error) => this.emit('error', new DeviceLostError(`${this.description}: ${error.message}`)));
-    io.on('end', () => this.emit('end'));
-    io.start();
     // A device that vanishes often just stops delivering; PortAudio may never say so.
     const stallTimeoutMs = this.options.stallTimeoutMs ?? 1_000;
     this.lastChunkAtMs = performance.now();
     this.watchdog = setInterval(
       () => {
         const silentMs = performance.now() - this.lastChunkAtMs;
-        if (silentMs > stallTimeoutMs) {
-          clearInterval(this.watchdog);
-          this.emit('error', new DeviceLostError(`${this.description}: no audio for ${Math.round(silentMs)} ms`));
-        }
+        if (silentMs > stallTimeoutMs) this.lost(`no audio for ${Math.round(silentMs)} ms`);
       },
       Math.max(10, stallTimeoutMs / 4),
     );
   }
 
-  private onChunk(chunk: Buffer, maxChunkFrames: number): void {
+  private lost(reason: string): void {
+    clearInterval(this.watchdog);
+    const message = reason.startsWith(this.description) ? reason : `${this.description}: ${reason}`;
+    this.emit('error', new DeviceLostError(message));
+  }
+
+  private onChunk(chunk: Uint8Array, maxChunkFrames: number): void {
     const converter = this.converter;
     if (!converter) return;
     this.lastChunkAtMs = performance.now();
+    const sampleCount = chunk.byteLength >> 1;
     let samples: Int16Array;
     if (chunk.byteOffset % 2 === 0) {
-      samples = new Int16Array(chunk.buffer, chunk.byteOffset, chunk.length >> 1);
+      samples = new Int16Array(chunk.buffer, chunk.byteOffset, sampleCount);
     } else {
-      this.unalignedScratch ??= new Int16Array(maxChunkFrames * this.channels);
-      samples = this.unalignedScratch.subarray(0, chunk.length >> 1);
-      for (let i = 0; i < samples.length; i++) samples[i] = chunk.readInt16LE(i * 2);
+      if (!this.unalignedScratch || this.unalignedScratch.length < sampleCount) {
+        this.unalignedScratch = new Int16Array(sampleCount);
+      }
+      samples = this.unalignedScratch.subarray(0, sampleCount);
+      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      for (let i = 0; i < sampleCount; i++) samples[i] = view.getInt16(i * 2, true);
     }
     // Very large deliveries are split so scratch buffers stay fixed-size.
     const step = maxChunkFrames * this.channels;
@@ -104,9 +114,9 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
 
   async stop(): Promise<void> {
     clearInterval(this.watchdog);
-    const io = this.io;
-    this.io = undefined;
-    if (io) await closeStream(io);
+    const host = this.host;
+    this.host = undefined;
+    await host?.close();
     this.deliveredBeforeStop = this.converter?.deliveredSamples ?? this.deliveredBeforeStop;
     this.converter?.destroy();
     this.converter = undefined;

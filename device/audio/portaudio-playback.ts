@@ -1,23 +1,24 @@
 /**
- * Speaker through naudiodon/PortAudio. The stream's back-pressure paces the loop at the
- * device's rate: each time the device can take a chunk, the next pipeline frames are
- * converted; if none are ready, silence is played and counted as an underrun.
+ * Speaker through PortAudio (naudiodon, in a host process: see portaudio-host/). The
+ * host acknowledges each chunk once PortAudio has taken it, which paces this loop at the
+ * device's rate with at most QUEUED_CHUNKS in flight. When no pipeline frame is ready,
+ * silence is played and counted as an underrun. A device that takes no audio for
+ * `stallTimeoutMs` is reported as a DeviceLostError.
  */
 import { EventEmitter } from 'node:events';
-import type { DeviceInfo, IoStreamWrite } from 'naudiodon';
+import type { DeviceInfo } from 'naudiodon';
 import { frameLengthSamples } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
 import type { EarconOverlay } from '../outputs/earcon-overlay.js';
-import { closeStream } from './close-stream.js';
 import { DeviceLostError, type EndpointEvents, type PlaybackEndpoint } from './endpoints.js';
 import { PlaybackConverter } from './playback-converter.js';
-import { loadNaudiodon } from './portaudio-devices.js';
+import { HostClient } from './portaudio-host/host-client.js';
 
 export interface PortAudioPlaybackOptions {
   device: DeviceInfo;
   sampleRate?: number;
   channels?: number;
-  /** Hardware frames per write; defaults to 10 ms. */
+  /** Hardware frames per chunk; defaults to 10 ms. */
   chunkFrames?: number;
   /** The device taking no audio for this long means it is gone. */
   stallTimeoutMs?: number;
@@ -25,18 +26,25 @@ export interface PortAudioPlaybackOptions {
   overlay?: EarconOverlay;
 }
 
-/** Chunks queued in the stream before write() pushes back: bounds the added latency. */
-const QUEUED_CHUNKS = 2;
+/** Chunks sent but not yet taken by PortAudio: bounds the latency this edge adds. */
+const QUEUED_CHUNKS = 3;
+/**
+ * Silence sent after the last frame of a stream, so that PortAudio's last, partly filled
+ * buffer (which it pads or drops) holds only silence and every real sample is played.
+ */
+const TAIL_CHUNKS = 4;
 
 export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements PlaybackEndpoint {
   readonly description: string;
   readonly hardwareRate: number;
   private readonly channels: number;
   private readonly chunkFrames: number;
-  private io: IoStreamWrite | undefined;
+  private host: HostClient | undefined;
   private converter: PlaybackConverter | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
+  private writtenChunks = 0;
+  private wakePump: (() => void) | undefined;
   /** Kept past stop(), for the session report. */
   private countsBeforeStop = { framesPlayed: 0, underrunFrames: 0 };
 
@@ -49,8 +57,7 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
   }
 
   async start(ring: RingBuffer): Promise<void> {
-    const naudiodon = await loadNaudiodon();
-    this.converter = await PlaybackConverter.create({
+    const converter = await PlaybackConverter.create({
       hardwareRate: this.hardwareRate,
       channels: this.channels,
       frameLengthSamples: frameLengthSamples(20),
@@ -58,59 +65,78 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
       ring,
       overlay: this.options.overlay,
     });
-    const io = naudiodon.AudioIO({
-      outOptions: {
-        deviceId: this.options.device.id,
-        sampleRate: this.hardwareRate,
-        channelCount: this.channels,
-        sampleFormat: naudiodon.SampleFormat16Bit,
-        closeOnError: true,
-        highwaterMark: this.chunkFrames * this.channels * 2 * QUEUED_CHUNKS,
-      },
+    this.converter = converter;
+    const host = new HostClient(this.description);
+    this.host = host;
+    host.on('written', (chunks) => {
+      this.writtenChunks = chunks;
+      this.wakePump?.();
     });
-    this.io = io;
-    io.on('error', (error: Error) => this.emit('error', new DeviceLostError(`${this.description}: ${error.message}`)));
-    io.start();
+    host.on('error', (error) => this.lost(error.message));
+    await host.open({
+      type: 'open',
+      direction: 'playback',
+      deviceId: this.options.device.id,
+      sampleRate: this.hardwareRate,
+      channels: this.channels,
+      framesPerBuffer: this.chunkFrames,
+      highwaterMarkBytes: this.chunkFrames * this.channels * 2 * QUEUED_CHUNKS,
+    });
     this.running = true;
-    this.loop = this.pump(io, this.converter);
+    this.loop = this.pump(host, converter);
   }
 
-  private async pump(io: IoStreamWrite, converter: PlaybackConverter): Promise<void> {
+  private lost(reason: string): void {
+    if (!this.running && this.loop === undefined) return;
+    const message = reason.startsWith(this.description) ? reason : `${this.description}: ${reason}`;
+    this.emit('error', new DeviceLostError(message));
+  }
+
+  private async pump(host: HostClient, converter: PlaybackConverter): Promise<void> {
     const chunkBytes = this.chunkFrames * this.channels * 2;
+    const chunk = new Int16Array(chunkBytes >> 1);
+    const bytes = new Uint8Array(chunk.buffer);
+    let sentChunks = 0;
     while (this.running) {
       if (converter.bufferedFrames() === 0 && converter.sourceFinished()) {
-        // The producer closed the ring and everything was played: the stream has ended.
+        // The producer closed the ring: play a short tail of silence, wait until the
+        // device has taken everything, and only then say the stream has ended.
+        chunk.fill(0);
+        for (let i = 0; i < TAIL_CHUNKS; i++) host.sendAudio(bytes);
+        sentChunks += TAIL_CHUNKS;
+        while (this.running && this.writtenChunks < sentChunks) {
+          if (!(await this.waitForDevice())) break;
+        }
         this.emit('end');
         return;
       }
-      // The stream keeps each written chunk until PortAudio has copied it, so chunks cannot
-      // be reused here; allocUnsafe takes them from Node's preallocated slab (no zeroing).
-      const buffer = Buffer.allocUnsafe(chunkBytes);
-      const view = new Int16Array(buffer.buffer, buffer.byteOffset, buffer.length >> 1);
-      converter.fill(view, this.chunkFrames, true);
-      const accepted = io.write(buffer);
-      if (!accepted && this.running && !(await this.drained(io))) {
-        const stallMs = this.options.stallTimeoutMs ?? 1_000;
-        this.emit('error', new DeviceLostError(`${this.description}: the device took no audio for ${stallMs} ms`));
-        return;
+      if (sentChunks - this.writtenChunks >= QUEUED_CHUNKS) {
+        if (!(await this.waitForDevice())) {
+          if (this.running) this.lost(`the device took no audio for ${this.options.stallTimeoutMs ?? 1_000} ms`);
+          return;
+        }
+        continue;
       }
+      converter.fill(chunk, this.chunkFrames, true);
+      // IPC copies the bytes into the message, so one chunk buffer is reused.
+      host.sendAudio(bytes);
+      sentChunks += 1;
     }
   }
 
-  /** Waits for the stream to take more audio; false when it stalls past the timeout. */
-  private drained(io: IoStreamWrite): Promise<boolean> {
+  /** Waits until the host acknowledges a chunk; false when it stalls past the timeout. */
+  private waitForDevice(): Promise<boolean> {
     const stallMs = this.options.stallTimeoutMs ?? 1_000;
     return new Promise<boolean>((resolve) => {
-      const finish = (drained: boolean): void => {
+      const timer = setTimeout(() => {
+        this.wakePump = undefined;
+        resolve(!this.running);
+      }, stallMs);
+      this.wakePump = () => {
         clearTimeout(timer);
-        io.off('drain', onDrain);
-        io.off('close', onDrain);
-        resolve(drained);
+        this.wakePump = undefined;
+        resolve(true);
       };
-      const onDrain = (): void => finish(true);
-      const timer = setTimeout(() => finish(!this.running), stallMs);
-      io.on('drain', onDrain);
-      io.on('close', onDrain);
     });
   }
 
@@ -124,10 +150,11 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
 
   async stop(): Promise<void> {
     this.running = false;
-    const io = this.io;
-    this.io = undefined;
-    if (io) await closeStream(io);
+    this.wakePump?.();
     await this.loop;
+    const host = this.host;
+    this.host = undefined;
+    await host?.close();
     if (this.converter) {
       this.countsBeforeStop = {
         framesPlayed: this.converter.framesPlayed,

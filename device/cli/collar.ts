@@ -43,12 +43,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// naudiodon cannot abort a stream whose device has failed: its abort() throws and quit()
-// waits for audio that never drains, each leaving a libuv threadpool thread blocked. A
-// larger pool (set before first use) leaves room for many device recoveries in one run.
-process.env.UV_THREADPOOL_SIZE ??= '32';
-
 main(process.argv).then((code) => {
-  // Exit explicitly: a stream stuck on a lost device would otherwise keep the process alive.
-  process.stdout.write('', () => process.exit(code));
+  process.exitCode = code;
 });

@@ -302,7 +302,8 @@ export class RingBuffer<K extends SampleKind = SampleKind> {
       if (remainingMs <= 0) return false;
       const signal = Atomics.load(header, signalSlot);
       Atomics.add(header, waitersSlot, 1);
-      if (!(forData ? this.hasData(minSamples) : this.hasSpace(minSamples))) {
+      // Re-check after registering: data, or a close, may have landed in between.
+      if (!(forData ? this.hasData(minSamples) || this.isClosed() : this.hasSpace(minSamples))) {
         Atomics.wait(header, signalSlot, signal, remainingMs);
       }
       Atomics.sub(header, waitersSlot, 1);
@@ -325,7 +326,7 @@ export class RingBuffer<K extends SampleKind = SampleKind> {
       const signal = Atomics.load(header, signalSlot);
       Atomics.add(header, waitersSlot, 1);
       try {
-        if (!(forData ? this.hasData(minSamples) : this.hasSpace(minSamples))) {
+        if (!(forData ? this.hasData(minSamples) || this.isClosed() : this.hasSpace(minSamples))) {
           const waiter = Atomics.waitAsync(header, signalSlot, signal, remainingMs);
           if (waiter.async) await waiter.value;
         }

@@ -74,6 +74,17 @@ function readConfigFile(file: string, required: boolean): Record<string, unknown
   return parsed as Record<string, unknown>;
 }
 
+/** The keys of a config section (sections are objects, some wrapped in cross-field checks). */
+function sectionShape(section: unknown): Record<string, unknown> {
+  let schema = (section as { unwrap(): unknown }).unwrap() as {
+    shape?: Record<string, unknown>;
+    def?: { in?: unknown };
+  };
+  // A refined object is a pipe; its input side holds the object schema.
+  while (!schema.shape && schema.def?.in) schema = schema.def.in as typeof schema;
+  return schema.shape ?? {};
+}
+
 function applyEnvOverrides(target: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, string> {
   const applied: Record<string, string> = {};
   const problems: string[] = [];
@@ -91,7 +102,7 @@ function applyEnvOverrides(target: Record<string, unknown>, env: NodeJS.ProcessE
       problems.push(`${name}: unknown section "${section}"; sections are ${Object.keys(sections).join(', ')}`);
       continue;
     }
-    const keys = Object.keys(sectionSchema.unwrap().shape);
+    const keys = Object.keys(sectionShape(sectionSchema));
     if (!keys.includes(key)) {
       problems.push(`${name}: unknown key "${section}.${key}"; keys of ${section} are ${keys.join(', ')}`);
       continue;

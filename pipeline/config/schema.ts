@@ -19,7 +19,7 @@ const AudioConfigSchema = z.strictObject({
   playbackDevice: z.union([z.string().min(1), z.number().int().min(0)]).optional(),
 });
 
-const WorkersConfigSchema = z.strictObject({
+const WorkersConfigFields = z.strictObject({
   readyTimeoutMs: z.number().int().min(100).max(120_000).default(15_000),
   pingIntervalMs: z.number().int().min(10).max(60_000).default(1_000),
   /** A worker that has not answered a ping for this long is restarted. */
@@ -30,6 +30,24 @@ const WorkersConfigSchema = z.strictObject({
   maxConsecutiveRestarts: z.number().int().min(0).max(1_000).default(5),
   /** A worker that has run this long since its last restart counts as healthy again. */
   healthyAfterMs: z.number().int().min(0).max(600_000).default(10_000),
+});
+
+/** Cross-field rules: a ping timeout shorter than the ping interval would kill healthy workers. */
+const WorkersConfigSchema = WorkersConfigFields.superRefine((workers, ctx) => {
+  if (workers.pingTimeoutMs <= workers.pingIntervalMs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['pingTimeoutMs'],
+      message: `must be greater than workers.pingIntervalMs (${workers.pingIntervalMs})`,
+    });
+  }
+  if (workers.restartBackoffMaxMs < workers.restartBackoffInitialMs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['restartBackoffMaxMs'],
+      message: `must be at least workers.restartBackoffInitialMs (${workers.restartBackoffInitialMs})`,
+    });
+  }
 });
 
 const LoggingConfigSchema = z.strictObject({

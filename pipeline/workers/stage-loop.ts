@@ -29,14 +29,16 @@ export interface StageLoopOptions {
   stats: Int32Array;
   signal: AbortSignal;
   onFlushed(reason: 'interrupt' | 'flush' | 'end-of-stream', clearedSamples: number): void;
+  /** Applies a run-time configuration between frames (errors are reported, not thrown). */
+  onConfig(config: unknown): void;
 }
 
 export class StageLoop {
   private readonly frame: AudioFrame;
   private readonly buffer: SampleArray;
   private endOfStreamReported = false;
-  /** Control events received but not applied yet; applied before the next frame. */
-  private readonly controlQueue: ControlEvent[] = [];
+  /** Control events and configs received but not applied yet; applied before the next frame, in order. */
+  private readonly controlQueue: Array<ControlEvent | { type: 'config'; config: unknown }> = [];
   private wakeIdleWait: (() => void) | undefined;
 
   constructor(private readonly options: StageLoopOptions) {
@@ -63,7 +65,7 @@ export class StageLoop {
   }
 
   /** Called from the message handler: the event is applied before the next frame. */
-  enqueueControl(event: ControlEvent): void {
+  enqueueControl(event: ControlEvent | { type: 'config'; config: unknown }): void {
     this.controlQueue.push(event);
     this.wakeIdleWait?.();
   }
@@ -77,10 +79,17 @@ export class StageLoop {
     this.wakeIdleWait = undefined;
   }
 
-  private async applyControl(event: ControlEvent): Promise<void> {
+  private async applyControl(event: ControlEvent | { type: 'config'; config: unknown }): Promise<void> {
     const { stage, input } = this.options;
+    if (event.type === 'config') {
+      this.options.onConfig(event.config);
+      return;
+    }
     if (event.type === 'interrupt') {
       const clearedSamples = input.clear();
+      // Cleared audio still passed in stream time: keep pts on the stream's clock.
+      this.frame.ptsSamples = input.consumedSamples();
+      this.frame.seq = Math.floor(this.frame.ptsSamples / this.options.frameLengthSamples);
       stage.reset();
       stage.onControl?.(event);
       this.options.onFlushed('interrupt', clearedSamples);

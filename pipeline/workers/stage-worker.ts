@@ -58,6 +58,22 @@ async function main(): Promise<void> {
     stats,
     signal: abort.signal,
     onFlushed: (reason, clearedSamples) => post({ type: 'flushed', reason, clearedSamples }),
+    onConfig: (config) => {
+      if (!stage.configure) {
+        post({
+          type: 'error',
+          kind: 'protocol',
+          message: `stage "${stage.name}" takes no configuration at run time`,
+          fatal: false,
+        });
+        return;
+      }
+      try {
+        stage.configure(config);
+      } catch (error) {
+        post({ type: 'error', kind: 'stage', message: (error as Error).message, fatal: false });
+      }
+    },
   });
 
   const ctx: StageContext = {
@@ -86,20 +102,7 @@ async function main(): Promise<void> {
         loop.enqueueControl(message.event);
         break;
       case 'config':
-        if (!stage.configure) {
-          post({
-            type: 'error',
-            kind: 'protocol',
-            message: `stage "${stage.name}" takes no configuration at run time`,
-            fatal: false,
-          });
-          break;
-        }
-        try {
-          stage.configure(message.config);
-        } catch (error) {
-          post({ type: 'error', kind: 'stage', message: (error as Error).message, fatal: false });
-        }
+        loop.enqueueControl({ type: 'config', config: message.config });
         break;
       case 'shutdown':
         if (shuttingDown) break;

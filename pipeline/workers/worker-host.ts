@@ -96,6 +96,9 @@ export class WorkerHost extends EventEmitter<WorkerHostEvents> {
   private restartTimer: NodeJS.Timeout | undefined;
   private firstStart: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private stopped: (() => void) | undefined;
+  private stopping: Promise<void> | undefined;
+  /** Latest setting of each kind, replayed to a restarted worker so it resumes as it was. */
+  private readonly settings = new Map<string, HostToWorker>();
 
   constructor(private readonly options: WorkerHostOptions) {
     super();
@@ -117,13 +120,31 @@ export class WorkerHost extends EventEmitter<WorkerHostEvents> {
     });
   }
 
-  /** Deliver a control event; the worker applies it before its next frame. */
+  /**
+   * Deliver a control event; the worker applies it before its next frame. Settings
+   * (mute, volume, voice, mode) are remembered and replayed after a restart. With no
+   * worker running (during a restart), an interrupt clears the queued input here.
+   */
   control(event: ControlEvent): void {
-    this.send({ type: 'event', event });
+    const message: HostToWorker = { type: 'event', event };
+    if (event.type === 'mute' || event.type === 'unmute') this.settings.set('mute', message);
+    else if (event.type === 'setVolume' || event.type === 'setVoice' || event.type === 'setMode') {
+      this.settings.set(event.type, message);
+    }
+    if (!this.worker) {
+      if (event.type === 'interrupt') this.options.input.clear();
+      else if (!this.settings.has(event.type === 'unmute' ? 'mute' : event.type)) {
+        this.logger.warn({ event: event.type }, 'control event dropped: no worker is running');
+      }
+      return;
+    }
+    this.send(message);
   }
 
   configure(config: unknown): void {
-    this.send({ type: 'config', config });
+    const message: HostToWorker = { type: 'config', config };
+    this.settings.set('config', message);
+    this.send(message);
   }
 
   /**
@@ -160,10 +181,16 @@ export class WorkerHost extends EventEmitter<WorkerHostEvents> {
     };
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopping ??= this.stopOnce();
+    return this.stopping;
+  }
+
+  private async stopOnce(): Promise<void> {
     clearTimeout(this.restartTimer);
     if (!this.worker) {
       this.setState('stopped');
+      this.rejectFirstStart('stopped before the worker was ready');
       return;
     }
     const worker = this.worker;
@@ -175,6 +202,12 @@ export class WorkerHost extends EventEmitter<WorkerHostEvents> {
     const grace = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
     await exited;
     clearTimeout(grace);
+  }
+
+  private rejectFirstStart(reason: string): void {
+    if (!this.firstStart) return;
+    this.firstStart.reject(new Error(`stage "${this.stageName}": ${reason}`));
+    this.firstStart = undefined;
   }
 
   private setState(next: WorkerHostState): void {
@@ -216,6 +249,8 @@ export class WorkerHost extends EventEmitter<WorkerHostEvents> {
       };
       void worker.terminate();
     }, options.supervision.readyTimeoutMs);
+    // Replayed before the first frame: the port queues them until the worker listens.
+    for (const message of this.settings.values()) this.send(message);
     worker.on('message', (raw: unknown) => this.onMessage(raw));
     worker.on('error', (error) => {
       this.pendingCrash ??= { reason: 'crashed', message: error.message };
@@ -298,6 +333,7 @@ export class WorkerHost extends EventEmitter<WorkerHostEvents> {
 
     if (this.state === 'stopping') {
       this.setState('stopped');
+      this.rejectFirstStart('stopped before the worker was ready');
       this.stopped?.();
       return;
     }

@@ -80,10 +80,22 @@ describe('ALSA virtual devices through PortAudio', () => {
     expect(stdout).toMatch(/frames processed 50, played 50/);
     const raw = readFileSync(devices.playbackRaw);
     const played = new Int16Array(raw.buffer, raw.byteOffset, raw.length >> 1);
-    // Leading silence (underruns before the first frame) is allowed; then the signal, intact.
+    // Leading silence is PortAudio priming. The null device takes audio faster than real
+    // time, so the edge may also play whole frames of silence between frames (counted as
+    // underruns); those are removed, and what is left must be the signal, intact, in order.
     const start = played.findIndex((v) => v !== 0);
     expect(start).toBeGreaterThanOrEqual(0);
-    expect(Array.from(played.subarray(start, start + signal.length))).toEqual(Array.from(signal));
+    const frames: number[] = [];
+    let silentFrames = 0;
+    for (let offset = start; offset + 320 <= played.length; offset += 320) {
+      const frame = played.subarray(offset, offset + 320);
+      if (frame.every((v) => v === 0)) silentFrames += 1;
+      else frames.push(...frame);
+    }
+    expect(frames.length).toBe(signal.length);
+    expect(frames).toEqual(Array.from(signal));
+    const underruns = Number(/underruns (\d+)/.exec(stdout)?.[1]);
+    expect(silentFrames).toBeLessThanOrEqual(underruns + 8); // + the tail of silence after the stream
   });
 
   it('an unknown device name exits 2 and lists the devices that exist', () => {

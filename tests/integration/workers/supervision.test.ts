@@ -158,3 +158,44 @@ describe('worker supervision', () => {
     expect(host.getState()).toBe('failed');
   });
 });
+
+describe('worker host lifecycle edges', () => {
+  it('start() rejects when stop() comes before READY, and concurrent stops both resolve', async () => {
+    const { host } = makeHost({});
+    const started = host.start();
+    const [first, second] = [host.stop(), host.stop()];
+    await expect(started).rejects.toThrow(/stopped before the worker was ready/);
+    await Promise.all([first, second]);
+    expect(host.getState()).toBe('stopped');
+  });
+
+  it('a restarted worker resumes the settings it had (mute survives a crash)', async () => {
+    const bus = new AudioBus();
+    const input = bus.create('in', 'int16', FRAME * 16);
+    const output = bus.create('out', 'int16', FRAME * 16);
+    const { logger } = captureLogger('silent');
+    const host = new WorkerHost({
+      stageName: 'gain',
+      stageModuleUrl: siblingModuleUrl(import.meta.url, '../../../pipeline/stages/gain/gain-stage'),
+      input,
+      output,
+      frameLengthSamples: FRAME,
+      supervision: FAST_SUPERVISION,
+      logger,
+      logLevel: 'silent',
+    });
+    hosts.push(host);
+    await host.start();
+    host.control({ type: 'mute' });
+    const restarted = waitFor(host, 'ready');
+    await host.terminateWorker('killed by the test');
+    await restarted;
+    input.push(frameOf(5000));
+    input.push(frameOf(5000));
+    const frame = new Int16Array(FRAME);
+    await until(() => output.availableRead() >= 2 * FRAME);
+    output.pop(frame);
+    output.pop(frame);
+    expect(Array.from(frame).every((v) => v === 0)).toBe(true);
+  });
+});

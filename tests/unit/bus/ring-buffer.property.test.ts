@@ -177,3 +177,12 @@ describe('RingBuffer attached after it has moved (a restarted worker)', () => {
     );
   });
 });
+
+describe('RingBuffer waits', () => {
+  it('a consumer waiting for data wakes when the producer closes the ring', async () => {
+    const ring = RingBuffer.create('close-wake', 'int16', 8);
+    setTimeout(() => ring.close(), 5);
+    // Without the wake-up this would sleep for the whole 30 s timeout and fail the test.
+    await expect(ring.waitForDataAsync(1, 30_000)).resolves.toBe(false);
+  }, 10_000);
+});

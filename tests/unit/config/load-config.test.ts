@@ -96,3 +96,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ env: { ...emptyEnv, XDG_CONFIG_HOME: xdg } }).config.controller.volumeDb).toBe(-9);
   });
 });
+
+describe('cross-field rules', () => {
+  it('refuses a ping timeout that is not longer than the ping interval, naming both keys', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        env: { ...emptyEnv, COLLAR__WORKERS__PING_INTERVAL_MS: '300', COLLAR__WORKERS__PING_TIMEOUT_MS: '200' },
+      }),
+    );
+    expect(problems).toEqual([
+      'workers.pingTimeoutMs (from COLLAR__WORKERS__PING_TIMEOUT_MS): must be greater than workers.pingIntervalMs (300), got 200',
+    ]);
+  });
+});
