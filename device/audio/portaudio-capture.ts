@@ -35,6 +35,7 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
   /** Kept past stop(), for the session report. */
   private deliveredBeforeStop = 0;
   private lastChunkAtMs = 0;
+  private chunksTaken = 0;
   private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: PortAudioCaptureOptions) {
@@ -65,7 +66,7 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
       sampleRate: this.hardwareRate,
       channels: this.channels,
       framesPerBuffer: this.framesPerBuffer,
-      highwaterMarkBytes: 16_384,
+      highwaterMarkBytes: this.framesPerBuffer * this.channels * 2 * 2,
     });
     // A device that vanishes often just stops delivering; PortAudio may never say so.
     const stallTimeoutMs = this.options.stallTimeoutMs ?? 1_000;
@@ -106,6 +107,8 @@ export class PortAudioCapture extends EventEmitter<EndpointEvents> implements Ca
     for (let offset = 0; offset < samples.length; offset += step) {
       converter.accept(samples.subarray(offset, Math.min(samples.length, offset + step)));
     }
+    this.chunksTaken += 1;
+    this.host?.acknowledge(this.chunksTaken);
   }
 
   deliveredSamples(): number {

@@ -86,6 +86,11 @@ export class HostClient extends EventEmitter<HostClientEvents> {
     return new Error(`${this.label}: ${reason}${alsa ? ` [${alsa}]` : ''}`);
   }
 
+  /** Capture: tells the host how many chunks have been taken (flow control). */
+  acknowledge(chunks: number): void {
+    this.child?.send({ type: 'ack', chunks });
+  }
+
   /** Sends one playback chunk; the bytes are copied into the message. */
   sendAudio(chunk: Uint8Array): void {
     this.child?.send({ type: 'audio', chunk });

@@ -16,15 +16,24 @@ export const OpenRequestSchema = z.strictObject({
   sampleRate: z.number().int().positive(),
   channels: z.number().int().positive(),
   framesPerBuffer: z.number().int().positive(),
-  /** Playback: bytes queued in the stream before it pushes back. */
+  /** Bytes the naudiodon stream buffers before it pushes back (sets the chunk size). */
   highwaterMarkBytes: z.number().int().positive(),
 });
 
 export const ToHostSchema = z.discriminatedUnion('type', [
   OpenRequestSchema,
   z.strictObject({ type: z.literal('audio'), chunk: Chunk }),
+  /** Capture flow control: capture chunks the controller has taken so far. */
+  z.strictObject({ type: z.literal('ack'), chunks: z.number().int().nonnegative() }),
   z.strictObject({ type: z.literal('close') }),
 ]);
+
+/**
+ * Capture chunks the host may have in flight before it pauses reading. With a real
+ * device the controller keeps up and this never binds; if it falls behind, audio waits
+ * in the device (and PortAudio reports an overflow) instead of piling up in IPC.
+ */
+export const MAX_CAPTURE_CHUNKS_IN_FLIGHT = 8;
 
 export const FromHostSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('opened') }),

@@ -37,14 +37,14 @@ describe('ALSA virtual devices through PortAudio', () => {
     const devices = createVirtualDevices(signal);
     const out = join(devices.dir, 'captured.wav');
     const { code, stdout, stderr } = runCollar(
-      ['run', '--capture-device', CAPTURE_DEVICE, '--rate', '16000', '--out', out, '--duration', '0.5'],
+      ['run', '--capture-device', CAPTURE_DEVICE, '--rate', '16000', '--out', out, '--duration', '1.2'],
       devices.env,
     );
     expect(code, stderr).toBe(0);
     expect(stdout).toMatch(/monitor mode \(pass-through\): PortAudio capture "collar_test_capture"/);
     const captured = readWav(out);
     expect(captured.sampleRate).toBe(16_000);
-    // The first 0.5 s (the mic ring's capacity) arrives intact, sample for sample.
+    // The first 0.5 s arrives intact, sample for sample.
     const compared = 8_000;
     let mismatches = 0;
     for (let i = 0; i < compared; i++) {
@@ -57,7 +57,7 @@ describe('ALSA virtual devices through PortAudio', () => {
     const devices = createVirtualDevices(sine(1000, 48_000, 2));
     const out = join(devices.dir, 'captured48.wav');
     const { code, stderr } = runCollar(
-      ['run', '--capture-device', CAPTURE_DEVICE, '--rate', '48000', '--out', out, '--duration', '0.5'],
+      ['run', '--capture-device', CAPTURE_DEVICE, '--rate', '48000', '--out', out, '--duration', '1.2'],
       devices.env,
     );
     expect(code, stderr).toBe(0);
