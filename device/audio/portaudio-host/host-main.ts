@@ -116,7 +116,10 @@ function close(): void {
     send({ type: 'closed' });
     process.exit(0);
   };
-  if (!io) return exit();
+  if (!io) {
+    exit();
+    return;
+  }
   if (output) {
     // end() passes every queued chunk to PortAudio first; naudiodon then quits the stream
     // itself and says 'finished'.
