@@ -8,6 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { CollarConfig } from '../../pipeline/config/schema.js';
+import type { ControlLane } from '../../pipeline/control/control-lane.js';
 import { restartDelayMs } from '../../pipeline/workers/backoff.js';
 import type { CaptureEndpoint, PlaybackEndpoint } from '../audio/endpoints.js';
 import type { Controller } from '../controller/controller.js';
@@ -27,6 +28,8 @@ export interface DeviceRunnerOptions {
   /** Total run time across recoveries (live devices); unset = until aborted or the source ends. */
   durationSeconds?: number;
   signal?: AbortSignal;
+  /** Control events for the pipeline (mute, volume, interrupt). */
+  lane?: ControlLane;
   retryInitialMs?: number;
   retryMaxMs?: number;
 }
@@ -67,6 +70,7 @@ export async function runDevice(options: DeviceRunnerOptions): Promise<DeviceRun
         logger,
         durationSeconds: Number.isFinite(remainingMs) ? Math.max(0, remainingMs / 1000) : undefined,
         signal: options.signal,
+        lane: options.lane,
         onStarted: () => {
           controller.dispatch({ type: controller.getState().status === 'fault' ? 'deviceRestored' : 'bootComplete' });
           attempt = 0;

@@ -1,6 +1,7 @@
 /**
- * Monitor mode: microphone to speaker through the bus and a passthrough stage hosted in
- * a worker thread (the same path the translating stages will take). Until those stages
+ * Monitor mode: microphone to speaker through the bus and the output-level (gain) stage
+ * hosted in a worker thread (the same path the translating stages will take), so mute
+ * and volume from the control lane act on what is heard. Until the translating stages
  * land, this is what `collar run` does; device testers also use it to measure the
  * pass-through latency of a device.
  */
@@ -8,6 +9,7 @@ import type { Logger } from 'pino';
 import { AudioBus } from '../../pipeline/bus/audio-bus.js';
 import { frameLengthSamples, msToSamples } from '../../pipeline/bus/audio-frame.js';
 import type { CollarConfig } from '../../pipeline/config/schema.js';
+import type { ControlLane } from '../../pipeline/control/control-lane.js';
 import { BUILTIN_STAGE_MODULES } from '../../pipeline/stages/registry.js';
 import { WorkerHost } from '../../pipeline/workers/worker-host.js';
 import type { CaptureEndpoint, PlaybackEndpoint } from '../audio/endpoints.js';
@@ -37,6 +39,8 @@ export interface PassthroughOptions {
   signal?: AbortSignal;
   /** Called once both devices are open and audio flows. */
   onStarted?: () => void;
+  /** Control events (mute, volume, interrupt) for the hosted stage. */
+  lane?: ControlLane;
 }
 
 export async function runPassthrough(options: PassthroughOptions): Promise<PassthroughReport> {
@@ -47,8 +51,9 @@ export async function runPassthrough(options: PassthroughOptions): Promise<Passt
   const mic = bus.create('mic', 'int16', capacity);
   const speaker = bus.create('speaker', 'int16', capacity);
   const host = new WorkerHost({
-    stageName: 'passthrough',
-    stageModuleUrl: BUILTIN_STAGE_MODULES.passthrough,
+    stageName: 'gain',
+    stageModuleUrl: BUILTIN_STAGE_MODULES.gain,
+    stageOptions: { volumeDb: config.controller.volumeDb },
     input: mic,
     output: speaker,
     frameLengthSamples: frameLength,
@@ -57,6 +62,7 @@ export async function runPassthrough(options: PassthroughOptions): Promise<Passt
     logLevel: config.logging.level,
   });
   await host.start();
+  const unsubscribe = options.lane?.subscribe((event) => host.control(event));
   const probe = new LatencyProbe(
     () => capture.deliveredSamples(),
     () => playback.framesPlayed() * frameLengthSamples(20),
@@ -88,6 +94,7 @@ export async function runPassthrough(options: PassthroughOptions): Promise<Passt
     const latency = probe.stop();
     await capture.stop();
     await playback.stop();
+    unsubscribe?.();
     await host.stop();
     const metrics = host.metrics();
     report = {

@@ -149,6 +149,7 @@ export function registerRunCommand(program: Command): void {
         const result = await runDevice({
           openEndpoints: async () => ({ capture: await openCapture(), playback: await openPlayback() }),
           controller,
+          lane,
           config,
           logger,
           durationSeconds: duration,
