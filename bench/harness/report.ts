@@ -6,6 +6,8 @@
 import os from 'node:os';
 import Table from 'cli-table3';
 
+export { percentile } from '../../pipeline/metrics/percentile.js';
+
 export interface BenchTarget {
   name: string;
   /** What was required, e.g. ">= 5x". */
@@ -67,12 +69,6 @@ export function renderReport(report: BenchReport, machine = machineInfo()): stri
   };
   lines.push(JSON.stringify(json));
   return lines.join('\n');
-}
-
-export function percentile(sortedValues: ArrayLike<number>, fraction: number): number {
-  if (sortedValues.length === 0) return Number.NaN;
-  const index = Math.min(sortedValues.length - 1, Math.max(0, Math.ceil(fraction * sortedValues.length) - 1));
-  return sortedValues[index] as number;
 }
 
 export function round(value: number, digits = 2): number {

@@ -3,8 +3,9 @@
  * the mic ring but not yet left the speaker ring is the delay the software path adds.
  * Sampled on a timer, never per frame.
  */
-import { percentile } from '../../bench/harness/report.js';
+
 import { samplesToMs } from '../../pipeline/bus/audio-frame.js';
+import { percentile } from '../../pipeline/metrics/percentile.js';
 
 export interface LatencySummary {
   samples: number;
