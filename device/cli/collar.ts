@@ -8,6 +8,7 @@ import { ConfigError } from '../../pipeline/config/load-config.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDevicesCommand } from './commands/devices.js';
+import { registerModelsCommand } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
@@ -21,6 +22,7 @@ function buildProgram(): Command {
   registerDevicesCommand(program);
   registerConfigCommand(program);
   registerBenchCommand(program);
+  registerModelsCommand(program);
   return program;
 }
 

@@ -1,0 +1,120 @@
+/**
+ * The built-in model catalog. Sizes and sha256 are pinned; a file is used only when both
+ * match. Sources are tried in the order listed: the local mirror first (what CI and
+ * offline machines have), then registry packages, then the model's public home.
+ * `COLLAR_MODEL_CATALOG` can add or override entries (see catalog-file.ts).
+ */
+import type { ModelFile, ModelSpec, Source } from './spec.js';
+
+const GTCRN_REPO = 'https://github.com/Xiaobin-Rong/gtcrn/raw/main';
+const DTLN_REPO = 'https://github.com/breizhn/DTLN/raw/master';
+const SILERO_REPO = 'https://github.com/snakers4/silero-vad/raw';
+const XENOVA_OPUS_MT = 'https://huggingface.co/Xenova/opus-mt-zh-en/resolve/main';
+
+const mirror = (path: string): Source => ({ kind: 'mirror', path });
+const url = (href: string): Source => ({ kind: 'url', url: href });
+
+/** The tokenizer and config files of opus-mt-zh-en (no weights); ../shared/models mirrors them. */
+const OPUS_MT_TOKENIZER: ReadonlyArray<[name: string, sizeBytes: number, sha256: string]> = [
+  ['config.json', 1389, '293d318fce41dbf04114eac45037bb88a32d7c4ee21011a75e24a8b98ca45ad1'],
+  ['generation_config.json', 293, '8dc29fef0fe82109f94ef3c2e6ea6bded3215d357b226c34cf7b4630726766c9'],
+  ['quantize_config.json', 3124, 'c4778282349f504c7075f51468ca181d88580fbdc149ed9fcb921db61be4a2eb'],
+  ['source.spm', 804677, 'e27a3a1b539f4959ec72ea60e453f49156289f95d4e6000b29332efc45616203'],
+  ['special_tokens_map.json', 74, '5e4d1f5e759d74cb1c2fe1d165cfc62b5237aa904de759380cd6f43042eec723'],
+  ['target.spm', 806530, '6a881f4717cd7265f53fea54fd3dc689c767c05338fac7a4590f3088cb2d7855'],
+  ['tokenizer_config.json', 282, '08849acc0a539c4749d8665e9d6217735503a97871ccebeea8a762d5fba1acf7'],
+  ['vocab.json', 1747906, '08a119a1defd522fa047cb5e3bfe3e89633e96caa38ced0dc9cee7ef1021a011'],
+];
+
+function sileroVad(version: 'v5' | 'v6', sha256: string, gitRef: string): ModelSpec {
+  return {
+    id: `silero-vad-${version}`,
+    task: 'vad',
+    description: `Silero VAD ${version} (ONNX, 16 kHz, 512-sample windows${version === 'v6' ? ', 64 samples of context prepended' : ''})`,
+    license: 'MIT',
+    files: [
+      {
+        name: 'silero_vad.onnx',
+        sizeBytes: 2327524,
+        sha256,
+        sources: [
+          { kind: 'npm', package: '@ricky0123/vad-web', version: '0.0.31', path: `dist/silero_vad_${version}.onnx` },
+          url(`${SILERO_REPO}/${gitRef}/src/silero_vad/data/silero_vad.onnx`),
+        ],
+      },
+    ],
+  };
+}
+
+export const BUILTIN_CATALOG: ModelSpec[] = [
+  {
+    id: 'gtcrn',
+    task: 'denoise',
+    description: 'GTCRN streaming speech enhancement (ONNX, 16 kHz, STFT 512 / hop 256)',
+    license: 'MIT',
+    files: [
+      {
+        name: 'gtcrn_simple.onnx',
+        sizeBytes: 535190,
+        sha256: 'b4718df6228e7bdf1a8a435cf98f838636eb2fd331acabf86ba87c5192ebcb87',
+        sources: [mirror('gtcrn/gtcrn_simple.onnx'), url(`${GTCRN_REPO}/stream/onnx_models/gtcrn_simple.onnx`)],
+      },
+    ],
+  },
+  {
+    id: 'dtln',
+    task: 'denoise',
+    description: 'DTLN two-stage speech enhancement (ONNX, 16 kHz, block 512 / shift 128)',
+    license: 'MIT',
+    files: [
+      {
+        name: 'model_1.onnx',
+        sizeBytes: 1458237,
+        sha256: '22b91cae3855e5a0620e66a917ca6c82c58db0e842c770f58d86751c5e8d4ae3',
+        sources: [mirror('dtln/model_1.onnx'), url(`${DTLN_REPO}/pretrained_model/model_1.onnx`)],
+      },
+      {
+        name: 'model_2.onnx',
+        sizeBytes: 2510010,
+        sha256: 'e20c92f9233fccf29cddf86970d0d0161a03aebccc26d6f4d5639c4d5ec2e639',
+        sources: [mirror('dtln/model_2.onnx'), url(`${DTLN_REPO}/pretrained_model/model_2.onnx`)],
+      },
+    ],
+  },
+  sileroVad('v5', '2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f', 'v5.1.2'),
+  sileroVad('v6', '1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3', 'v6.0'),
+  {
+    id: 'opus-mt-zh-en',
+    task: 'mt',
+    description: 'Marian opus-mt-zh-en, Chinese→English (Xenova ONNX export, int8-quantized), with its tokenizer',
+    license: 'CC-BY-4.0',
+    files: [
+      {
+        name: 'encoder_model_quantized.onnx',
+        sizeBytes: 52899742,
+        sha256: '84d5e171b626bc8b6b220d022ac58696e9528c25deeacca62b5cbf4364547a99',
+        sources: [
+          mirror('opus-mt-zh-en/encoder_model_quantized.onnx'),
+          url(`${XENOVA_OPUS_MT}/onnx/encoder_model_quantized.onnx`),
+        ],
+      },
+      {
+        name: 'decoder_model_merged_quantized.onnx',
+        sizeBytes: 60212804,
+        sha256: 'c6b7f04ff1ba0fbd1bf6852599b4c0cad6fe512d57cd887f44ef36cf705424cb',
+        sources: [
+          mirror('opus-mt-zh-en/decoder_model_merged_quantized.onnx'),
+          url(`${XENOVA_OPUS_MT}/onnx/decoder_model_merged_quantized.onnx`),
+        ],
+      },
+      ...OPUS_MT_TOKENIZER.map(
+        ([name, sizeBytes, sha256]): ModelFile => ({
+          name,
+          sizeBytes,
+          sha256,
+          sources: [mirror(`opus-mt-zh-en-tokenizer/${name}`), url(`${XENOVA_OPUS_MT}/${name}`)],
+        }),
+      ),
+    ],
+  },
+];
