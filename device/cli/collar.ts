@@ -7,9 +7,11 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../pipeline/config/load-config.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerDenoiseCommand } from './commands/denoise.js';
 import { registerDevicesCommand } from './commands/devices.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerVadCommand } from './commands/vad.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
 function buildProgram(): Command {
@@ -21,6 +23,8 @@ function buildProgram(): Command {
   registerRunCommand(program);
   registerDevicesCommand(program);
   registerConfigCommand(program);
+  registerDenoiseCommand(program);
+  registerVadCommand(program);
   registerBenchCommand(program);
   registerModelsCommand(program);
   return program;

@@ -52,6 +52,11 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.volumeDb = options.volumeDb;
     this.mode = options.mode;
     this.volumeStepDb = options.volumeStepDb ?? 3;
+    // The endpointer announces utterances on the lane; the state machine follows them.
+    options.lane.subscribe((event) => {
+      if (event.type === 'speechStart') this.dispatch({ type: 'speechStart', utteranceId: event.utteranceId });
+      else if (event.type === 'speechEnd' && this.state.status === 'listening') this.dispatch({ type: 'speechEnd' });
+    });
   }
 
   getState(): DeviceState {

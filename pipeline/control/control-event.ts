@@ -8,6 +8,8 @@
  * - setVoice: switch the accent pack for the next synthesis.
  * - setVolume: output level in dB relative to the calibrated level.
  * - setMode: translate (normal use) or monitor (pass-through for device testers).
+ * - speechStart / speechEnd: the endpointer's decisions, with stream sample positions
+ *   (16 kHz); the controller follows them, and stages downstream of the VAD may too.
  */
 import { z } from 'zod';
 
@@ -30,6 +32,20 @@ export const ControlEventSchema = z.discriminatedUnion('type', [
     volumeDb: z.number().min(VOLUME_DB_MIN).max(VOLUME_DB_MAX),
   }),
   z.strictObject({ type: z.literal('setMode'), mode: z.enum(DEVICE_MODES) }),
+  z.strictObject({
+    type: z.literal('speechStart'),
+    utteranceId: z.string().min(1),
+    startSample: z.number().int().min(0),
+    preRollStartSample: z.number().int().min(0),
+  }),
+  z.strictObject({
+    type: z.literal('speechEnd'),
+    utteranceId: z.string().min(1),
+    startSample: z.number().int().min(0),
+    endSample: z.number().int().min(0),
+    decidedAtSample: z.number().int().min(0),
+    reason: z.enum(['silence', 'maxLength', 'endOfStream']),
+  }),
 ]);
 
 export type ControlEvent = z.infer<typeof ControlEventSchema>;

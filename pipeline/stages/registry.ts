@@ -8,6 +8,8 @@ import { siblingModuleUrl } from '../workers/module-url.js';
 export const BUILTIN_STAGE_MODULES = {
   passthrough: siblingModuleUrl(import.meta.url, './passthrough/passthrough-stage'),
   gain: siblingModuleUrl(import.meta.url, './gain/gain-stage'),
+  denoise: siblingModuleUrl(import.meta.url, './denoise/denoise-stage'),
+  vad: siblingModuleUrl(import.meta.url, './vad/vad-stage'),
 } as const;
 
 export type BuiltinStageName = keyof typeof BUILTIN_STAGE_MODULES;

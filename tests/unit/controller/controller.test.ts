@@ -22,7 +22,7 @@ function setup() {
   const earcons: EarconName[] = [];
   controller.on('stateChange', (change) => changes.push(change));
   controller.on('earcon', (name) => earcons.push(name));
-  return { controller, sent, changes, earcons, lines };
+  return { controller, lane, sent, changes, earcons, lines };
 }
 
 describe('Controller', () => {
@@ -101,5 +101,25 @@ describe('Controller', () => {
     controller.dispatch({ type: 'deviceRestored' });
     expect(controller.getState().status).toBe('idle');
     expect(earcons).toEqual(['fault', 'restored']);
+  });
+});
+
+describe('Controller follows the endpointer on the control lane', () => {
+  it('goes listening on speechStart and translating on speechEnd', () => {
+    const { controller, lane } = setup();
+    controller.dispatch({ type: 'bootComplete' });
+    const statuses: string[] = [];
+    controller.on('stateChange', ({ to }) => statuses.push(to.status));
+    lane.send({ type: 'speechStart', utteranceId: 'utt-1', startSample: 16_000, preRollStartSample: 12_800 });
+    lane.send({
+      type: 'speechEnd',
+      utteranceId: 'utt-1',
+      startSample: 16_000,
+      endSample: 48_000,
+      decidedAtSample: 52_800,
+      reason: 'silence',
+    });
+    expect(statuses).toEqual(['listening', 'translating']);
+    expect(controller.getState()).toMatchObject({ status: 'translating', utteranceId: 'utt-1' });
   });
 });

@@ -1,0 +1,125 @@
+/**
+ * Voice activity and endpointing. Runs Silero VAD on every 32 ms window and the
+ * endpointer over its probabilities; reports `speechStart` / `speechEnd` (with stream
+ * sample positions) as stage events, which the host puts on the control lane. Only the
+ * audio of utterances is handed on, tagged with the utterance id: at a confirmed start
+ * the remembered frames from the pre-roll onwards go first, then live frames until the
+ * end. Recognition downstream therefore never sees the silence between utterances.
+ * Frames leave as float samples in [-1, 1] whatever came in.
+ */
+import { z } from 'zod';
+import type { AudioFrame } from '../../bus/audio-frame.js';
+import type { ControlEvent } from '../../control/control-event.js';
+import { SileroVad } from '../../engines/vad/silero-vad.js';
+import { openModelStore } from '../../models/index.js';
+import type { Stage, StageContext, StageFactory } from '../stage.js';
+import { type EndpointEvent, EndpointerOptionsSchema } from './endpointer.js';
+import { FrameHistory } from './frame-history.js';
+import { SpeechDetector } from './speech-detector.js';
+
+export const SILERO_MODELS = {
+  v5: { modelId: 'silero-vad-v5', fileName: 'silero_vad.onnx' },
+  v6: { modelId: 'silero-vad-v6', fileName: 'silero_vad.onnx' },
+} as const;
+
+export const VadOptionsSchema = z.strictObject({
+  model: z.enum(['v5', 'v6']).default('v6'),
+  endpointer: EndpointerOptionsSchema.omit({ sampleRate: true }).prefault({}),
+});
+export type VadOptions = z.input<typeof VadOptionsSchema>;
+
+const INT16_SCALE = 32_768;
+
+export async function loadSileroVad(model: 'v5' | 'v6', store = openModelStore()): Promise<SileroVad> {
+  const { modelId, fileName } = SILERO_MODELS[model];
+  return SileroVad.load(await store.resolveFile(modelId, fileName));
+}
+
+export class VadStage implements Stage {
+  readonly name = 'vad';
+  private readonly options: z.output<typeof VadOptionsSchema>;
+  private ctx: StageContext | undefined;
+  private detector: SpeechDetector | undefined;
+  private history: FrameHistory | undefined;
+  private floatSamples = new Float32Array(0);
+  private taggedFrame: AudioFrame<Float32Array> | undefined;
+
+  constructor(options: VadOptions = {}) {
+    this.options = VadOptionsSchema.parse(options);
+  }
+
+  async start(ctx: StageContext): Promise<void> {
+    this.ctx = ctx;
+    const vad = await loadSileroVad(this.options.model, openModelStore({ logger: ctx.logger }));
+    this.detector = new SpeechDetector(vad, this.options.endpointer);
+  }
+
+  async process(frame: AudioFrame): Promise<void> {
+    const detector = this.detector;
+    if (!detector) throw new Error('vad stage: process() before start()');
+    const input = frame.samples;
+    if (this.floatSamples.length !== input.length) {
+      this.floatSamples = new Float32Array(input.length);
+      this.taggedFrame = { ...frame, samples: new Float32Array(input.length) };
+      const { preRollMs, minSpeechMs } = this.options.endpointer;
+      // Enough to reach back over the pre-roll, the confirmation wait and one VAD window.
+      const historyMs = (preRollMs ?? 200) + (minSpeechMs ?? 250) + 64;
+      const frameMs = (input.length * 1_000) / frame.sampleRate;
+      this.history = new FrameHistory(Math.ceil(historyMs / frameMs) + 1);
+    }
+    const isInt16 = input instanceof Int16Array;
+    for (let i = 0; i < input.length; i++) {
+      this.floatSamples[i] = isInt16 ? (input[i] as number) / INT16_SCALE : (input[i] as number);
+    }
+    this.history?.remember(frame, this.floatSamples);
+    const events = await detector.accept(this.floatSamples);
+    const utteranceBefore = detector.endpointer.currentUtteranceId;
+    for (const event of events) this.report(event);
+    const utteranceId = detector.endpointer.currentUtteranceId;
+    const startedNow = events.find((event) => event.type === 'speechStart');
+    if (startedNow?.type === 'speechStart') {
+      for (const past of this.history?.since(startedNow.preRollStartSample) ?? []) {
+        this.send(past, past.samples, startedNow.utteranceId);
+      }
+    } else if (utteranceId !== undefined && utteranceId === utteranceBefore) {
+      this.send(frame, this.floatSamples, utteranceId);
+    }
+  }
+
+  private send(frame: AudioFrame, samples: Float32Array, utteranceId: string): void {
+    const tagged = this.taggedFrame as AudioFrame<Float32Array>;
+    tagged.samples.set(samples);
+    tagged.seq = frame.seq;
+    tagged.ptsSamples = frame.ptsSamples;
+    tagged.sampleRate = frame.sampleRate;
+    tagged.channels = frame.channels;
+    tagged.utteranceId = utteranceId;
+    this.ctx?.emit(tagged);
+  }
+
+  private report(event: EndpointEvent): void {
+    this.ctx?.emitEvent(event.type, event);
+  }
+
+  flush(): void {
+    for (const event of this.detector?.finish() ?? []) this.report(event);
+  }
+
+  /**
+   * Forget the utterance in progress without reporting it. Not tied to `interrupt`: a
+   * barge-in interrupts the English, while the VAD must keep hearing the wearer.
+   */
+  reset(): void {
+    this.detector?.reset();
+    this.history?.clear();
+  }
+
+  close(): void {}
+}
+
+/** A VAD stage event as a control-lane event (what the host forwards). */
+export function endpointEventToControl(event: EndpointEvent): ControlEvent {
+  return { ...event };
+}
+
+export const createStage: StageFactory = (options) => new VadStage((options ?? {}) as VadOptions);
