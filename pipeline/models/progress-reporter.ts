@@ -69,11 +69,13 @@ export function progressBarReporter(out: NodeJS.WritableStream): FetchReporter {
           active.get(key)?.stop();
           active.delete(key);
           break;
-        case 'failed':
-          active.get(key)?.stop();
+        case 'failed': {
+          const bar = active.get(key);
+          if (bar) bars.remove(bar);
           active.delete(key);
           bars.log(`${key}: ${event.from} failed: ${event.reason}\n`);
           break;
+        }
       }
     },
     stop() {

@@ -46,7 +46,9 @@ function sendBody(
   response: http.ServerResponse,
   body: Buffer,
   ranges: boolean,
+  contentType = 'application/octet-stream',
 ): { status: number; bodyBytes: number; slice: Buffer } {
+  response.setHeader('content-type', contentType);
   const match = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
   if (ranges && match) {
     const start = Number(match[1]);
@@ -87,7 +89,7 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     }
     switch (route.kind) {
       case 'file': {
-        const sent = sendBody(request, response, route.body, route.ranges ?? true);
+        const sent = sendBody(request, response, route.body, route.ranges ?? true, route.contentType);
         response.end(sent.slice);
         record(sent.status, sent.bodyBytes);
         return;

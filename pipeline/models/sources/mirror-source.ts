@@ -38,7 +38,7 @@ export function mirrorCandidates(source: MirrorSource, roots: readonly string[])
           throw new SourceFailure(`mirror root ${root} does not exist (check COLLAR_MODEL_MIRROR)`);
         }
         const info = await stat(path).catch(() => undefined);
-        if (!info?.isFile()) throw new SourceFailure(`not in this mirror (${path} not found)`);
+        if (!info?.isFile()) throw new SourceFailure('not found in this mirror');
         if (info.size !== ctx.file.sizeBytes) {
           throw new SourceFailure(`${path} is ${info.size} bytes, expected ${ctx.file.sizeBytes}`);
         }

@@ -76,7 +76,7 @@ describe('mirror sources', () => {
       expect(error).toBeInstanceOf(ModelSourceError);
       const message = (error as Error).message;
       expect(message).toMatch(/mirror root \/nonexistent\/collar-mirror does not exist \(check COLLAR_MODEL_MIRROR\)/);
-      expect(message).toContain(`not in this mirror (${join(mirrorA.path, 'tiny', FILE)} not found)`);
+      expect(message).toContain(`mirror ${join(mirrorA.path, 'tiny', FILE)}: not found in this mirror`);
       expect(message).toContain(`is 100 bytes, expected ${fixture.sizeBytes}`);
       expect(message).toContain(`expected ${fixture.sha256}; the download was discarded`);
       expect(filesUnder(cache.path)).toEqual([]);
