@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { describeMismatch, type SourceAttempt } from './errors.js';
 import { checkFile, writeStamp } from './file-check.js';
+import { lockFile } from './file-lock.js';
 import { type FileLocation, fileLocation } from './locations.js';
 import type { FetchProgressListener } from './progress.js';
 import { candidatesFor, SourceFailure } from './sources/index.js';
@@ -47,9 +48,29 @@ async function removePartial(location: FileLocation): Promise<void> {
 
 export async function fetchFile(modelId: string, file: ModelFile, deps: FetchFileDeps): Promise<FetchFileResult> {
   const location = fileLocation(deps.cacheDir, modelId, file.name);
+  await mkdir(location.dir, { recursive: true });
+  const lock = await lockFile(location.lockPath);
+  if ('heldBy' in lock) {
+    const reason =
+      `another collar process (pid ${lock.heldBy}) is fetching this file; ` +
+      `wait for it to finish, or remove ${location.lockPath} if no fetch is running`;
+    return { ok: false, fileName: file.name, attempts: [{ source: location.path, reason }] };
+  }
+  try {
+    return await fetchFileLocked(modelId, file, location, deps);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function fetchFileLocked(
+  modelId: string,
+  file: ModelFile,
+  location: FileLocation,
+  deps: FetchFileDeps,
+): Promise<FetchFileResult> {
   const emit = deps.onProgress ?? (() => undefined);
   const base = { modelId, fileName: file.name, sizeBytes: file.sizeBytes };
-  await mkdir(location.dir, { recursive: true });
   await removeStaleTemps(location);
 
   const cached = await checkFile(location.path, file, { stampPath: location.stampPath, trustStamp: true });

@@ -31,6 +31,8 @@ export interface FileLocation {
   partialMetaPath: string;
   /** Records the size, mtime and sha256 of a file already hashed, so later loads skip hashing. */
   stampPath: string;
+  /** Held (with the owner's pid) while a fetch of this file runs. */
+  lockPath: string;
   /** Prefix of the one-off temp files of non-resumable sources (mirror, registry packages). */
   tempPrefix: string;
 }
@@ -43,6 +45,7 @@ export function fileLocation(cacheDir: string, modelId: string, fileName: string
     partialPath: join(dir, `.${fileName}.partial`),
     partialMetaPath: join(dir, `.${fileName}.partial.json`),
     stampPath: join(dir, `.${fileName}.stamp.json`),
+    lockPath: join(dir, `.${fileName}.lock`),
     tempPrefix: `.${fileName}.tmp-`,
   };
 }

@@ -193,6 +193,23 @@ describe('the cache', () => {
     });
   });
 
+  it("will not fetch a file another live process is fetching, and takes over a dead one's lock", async () => {
+    putInMirror(mirrorA.path, fixture.body);
+    const lockPath = join(cache.path, 'tiny', `.${FILE}.lock`);
+    mkdirSync(join(cache.path, 'tiny'), { recursive: true });
+    writeFileSync(lockPath, String(process.pid));
+    const error = await storeWith([mirrorA.path])
+      .fetch('tiny')
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ModelSourceError);
+    expect((error as Error).message).toContain(`another collar process (pid ${process.pid}) is fetching this file`);
+    expect(filesUnder(cache.path)).toEqual([`tiny/.${FILE}.lock`]);
+
+    writeFileSync(lockPath, '999999999');
+    await storeWith([mirrorA.path]).fetch('tiny');
+    expect(filesUnder(cache.path)).toEqual([`tiny/.${FILE}.stamp.json`, `tiny/${FILE}`]);
+  });
+
   it('removes one-off temp files a killed fetch left behind', async () => {
     putInMirror(mirrorA.path, fixture.body);
     mkdirSync(join(cache.path, 'tiny'), { recursive: true });

