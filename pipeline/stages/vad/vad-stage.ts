@@ -5,11 +5,10 @@
  * audio of utterances is handed on, tagged with the utterance id: at a confirmed start
  * the remembered frames from the pre-roll onwards go first, then live frames until the
  * end. Recognition downstream therefore never sees the silence between utterances.
- * Frames leave as float samples in [-1, 1] whatever came in.
+ * Frames leave in the sample type they came in.
  */
 import { z } from 'zod';
 import type { AudioFrame } from '../../bus/audio-frame.js';
-import type { ControlEvent } from '../../control/control-event.js';
 import { SileroVad } from '../../engines/vad/silero-vad.js';
 import { openModelStore } from '../../models/index.js';
 import type { Stage, StageContext, StageFactory } from '../stage.js';
@@ -42,7 +41,8 @@ export class VadStage implements Stage {
   private detector: SpeechDetector | undefined;
   private history: FrameHistory | undefined;
   private floatSamples = new Float32Array(0);
-  private taggedFrame: AudioFrame<Float32Array> | undefined;
+  /** Output frame in the input's sample type (Int16 rings stay Int16), reused. */
+  private taggedFrame: AudioFrame | undefined;
 
   constructor(options: VadOptions = {}) {
     this.options = VadOptionsSchema.parse(options);
@@ -60,7 +60,8 @@ export class VadStage implements Stage {
     const input = frame.samples;
     if (this.floatSamples.length !== input.length) {
       this.floatSamples = new Float32Array(input.length);
-      this.taggedFrame = { ...frame, samples: new Float32Array(input.length) };
+      const samples = input instanceof Int16Array ? new Int16Array(input.length) : new Float32Array(input.length);
+      this.taggedFrame = { ...frame, samples };
       const { preRollMs, minSpeechMs } = this.options.endpointer;
       // Enough to reach back over the pre-roll, the confirmation wait and one VAD window.
       const historyMs = (preRollMs ?? 200) + (minSpeechMs ?? 250) + 64;
@@ -87,8 +88,15 @@ export class VadStage implements Stage {
   }
 
   private send(frame: AudioFrame, samples: Float32Array, utteranceId: string): void {
-    const tagged = this.taggedFrame as AudioFrame<Float32Array>;
-    tagged.samples.set(samples);
+    const tagged = this.taggedFrame as AudioFrame;
+    const out = tagged.samples;
+    if (out instanceof Int16Array) {
+      for (let i = 0; i < out.length; i++) {
+        out[i] = Math.max(-32_768, Math.min(32_767, Math.round((samples[i] as number) * INT16_SCALE)));
+      }
+    } else {
+      out.set(samples);
+    }
     tagged.seq = frame.seq;
     tagged.ptsSamples = frame.ptsSamples;
     tagged.sampleRate = frame.sampleRate;
@@ -115,11 +123,6 @@ export class VadStage implements Stage {
   }
 
   close(): void {}
-}
-
-/** A VAD stage event as a control-lane event (what the host forwards). */
-export function endpointEventToControl(event: EndpointEvent): ControlEvent {
-  return { ...event };
 }
 
 export const createStage: StageFactory = (options) => new VadStage((options ?? {}) as VadOptions);
