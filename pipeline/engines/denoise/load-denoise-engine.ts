@@ -1,10 +1,12 @@
 /**
  * Picks and loads the noise suppressor. `auto` (the default) prefers GTCRN from the model
- * store and falls back to the embedded RNNoise, saying why, when GTCRN is not installed;
- * naming an engine explicitly never falls back, so a tester gets what they asked for.
+ * store and falls back to the embedded RNNoise, saying why, when GTCRN is not installed
+ * or its file fails verification (the wearer keeps a working device; the log says how to
+ * repair it). Naming an engine explicitly never falls back, so a tester gets what they
+ * asked for.
  */
 import type { Logger } from 'pino';
-import { ModelNotInstalledError, type ModelStore } from '../../models/index.js';
+import { ModelIntegrityError, ModelNotInstalledError, type ModelStore } from '../../models/index.js';
 import { BypassEngine } from './bypass-engine.js';
 import type { DenoiseEngine, DenoiseEngineName } from './denoise-engine.js';
 import { GtcrnEngine } from './gtcrn-engine.js';
@@ -30,7 +32,7 @@ export async function loadDenoiseEngine(
       try {
         return await GtcrnEngine.load(await store.resolveFile(GTCRN_MODEL.modelId, GTCRN_MODEL.fileName));
       } catch (error) {
-        if (!(error instanceof ModelNotInstalledError)) throw error;
+        if (!(error instanceof ModelNotInstalledError || error instanceof ModelIntegrityError)) throw error;
         logger?.warn(`${error.message}; using the embedded RNNoise meanwhile`);
         return RnnoiseEngine.load();
       }

@@ -3,6 +3,7 @@
  * time alignment, signature checks, and the fallback when GTCRN is not installed.
  * Figures for the note come from `collar bench frontend`; thresholds live here.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dnsPairs, firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
 import { readPipelineWav } from '../../../device/audio/read-pipeline-wav.js';
@@ -12,7 +13,7 @@ import { loadDenoiseEngine } from '../../../pipeline/engines/denoise/load-denois
 import { RnnoiseEngine } from '../../../pipeline/engines/denoise/rnnoise-engine.js';
 import { ModelMismatchError } from '../../../pipeline/engines/onnx-session.js';
 import { siSdrDb } from '../../../pipeline/metrics/si-sdr.js';
-import { ModelNotInstalledError } from '../../../pipeline/models/index.js';
+import { ModelIntegrityError, ModelNotInstalledError } from '../../../pipeline/models/index.js';
 import { captureLogger } from '../../doubles/test-logger.js';
 import { storeWithGtcrn, storeWithoutDownloads } from '../../helpers/frontend-models.js';
 
@@ -104,5 +105,20 @@ describe.skipIf(missing !== undefined)('denoise engines on real recordings', () 
     expect(lines.map((line) => String(line.msg)).join('\n')).toMatch(/collar models fetch gtcrn/);
     await expect(loadDenoiseEngine('gtcrn', empty.store)).rejects.toBeInstanceOf(ModelNotInstalledError);
     empty.remove();
+  });
+
+  it('auto also falls back when the installed GTCRN file is corrupt, naming it; an explicit gtcrn refuses it', async () => {
+    const corrupt = await storeWithGtcrn();
+    const path = await corrupt.store.resolveFile('gtcrn', 'gtcrn_simple.onnx');
+    const bytes = readFileSync(path);
+    bytes[1_000] = (bytes[1_000] ?? 0) ^ 0xff;
+    writeFileSync(path, bytes);
+    const { logger, lines } = captureLogger('warn');
+    const engine = await loadDenoiseEngine('auto', corrupt.store, logger);
+    expect(engine.name).toBe('rnnoise');
+    await engine.close();
+    expect(lines.map((line) => String(line.msg)).join('\n')).toMatch(/gtcrn_simple\.onnx .*corrupt/);
+    await expect(loadDenoiseEngine('gtcrn', corrupt.store)).rejects.toBeInstanceOf(ModelIntegrityError);
+    corrupt.remove();
   });
 });
