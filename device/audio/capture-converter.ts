@@ -5,7 +5,7 @@
  */
 import { PIPELINE_SAMPLE_RATE } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
-import { type ResamplerQuality, StreamResampler } from './resampler.js';
+import { type ResamplerQuality, StreamResampler } from '../../pipeline/dsp/resampler.js';
 import { floatToInt16, int16InterleavedToMonoFloat } from './sample-convert.js';
 
 export class CaptureConverter {

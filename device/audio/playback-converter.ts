@@ -5,8 +5,8 @@
  */
 import { PIPELINE_SAMPLE_RATE } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
+import { type ResamplerQuality, StreamResampler } from '../../pipeline/dsp/resampler.js';
 import type { EarconOverlay } from '../outputs/earcon-overlay.js';
-import { type ResamplerQuality, StreamResampler } from './resampler.js';
 import { int16ToFloat, monoFloatToInt16Interleaved } from './sample-convert.js';
 
 export class PlaybackConverter {

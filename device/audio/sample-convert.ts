@@ -1,4 +1,5 @@
 /** Conversions at the device edge: interleaved int16 ⇄ mono float, with clipping. */
+export { floatToInt16, int16ToFloat } from '../../pipeline/dsp/sample-format.js';
 
 /** Averages the channels of interleaved int16 into mono float in [-1, 1]. Returns frames written. */
 export function int16InterleavedToMonoFloat(source: Int16Array, channels: number, target: Float32Array): number {
@@ -10,14 +11,6 @@ export function int16InterleavedToMonoFloat(source: Int16Array, channels: number
     target[frame] = sum * scale;
   }
   return frames;
-}
-
-/** Float in [-1, 1] to int16, rounding and clipping (never wrapping). */
-export function floatToInt16(source: Float32Array, target: Int16Array, length = source.length): void {
-  for (let i = 0; i < length; i++) {
-    const value = Math.round((source[i] as number) * 32768);
-    target[i] = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
-  }
 }
 
 /** Mono float to interleaved int16 with the same sample on every channel. */
@@ -34,8 +27,4 @@ export function monoFloatToInt16Interleaved(
     const clipped = value > 32767 ? 32767 : value < -32768 ? -32768 : value;
     for (let channel = 0; channel < channels; channel++) target[index++] = clipped;
   }
-}
-
-export function int16ToFloat(source: Int16Array, target: Float32Array, length = source.length): void {
-  for (let i = 0; i < length; i++) target[i] = (source[i] as number) / 32768;
 }

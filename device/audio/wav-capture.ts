@@ -8,8 +8,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { frameLengthSamples, PIPELINE_SAMPLE_RATE } from '../../pipeline/bus/audio-frame.js';
 import { type Clock, RealtimeClock } from '../../pipeline/bus/clock.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
+import { StreamResampler } from '../../pipeline/dsp/resampler.js';
 import type { CaptureEndpoint, EndpointEvents } from './endpoints.js';
-import { StreamResampler } from './resampler.js';
 import { floatToInt16 } from './sample-convert.js';
 import { readWav, type WavAudio } from './wav-file.js';
 

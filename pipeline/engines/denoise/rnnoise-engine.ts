@@ -5,7 +5,7 @@
  * samples in uneven amounts, so the output side keeps a primed queue that never runs dry;
  * the whole chain then has a fixed delay, measured once at load (see measureChainDelay).
  */
-import { StreamResampler } from '../../../device/audio/resampler.js';
+import { StreamResampler } from '../../dsp/resampler.js';
 import { SampleFifo } from '../../dsp/sample-fifo.js';
 import type { DenoiseEngine } from './denoise-engine.js';
 import { loadRnnoiseModule, RNNOISE_FRAME_SAMPLES, RNNOISE_SAMPLE_RATE, type RnnoiseModule } from './rnnoise-wasm.js';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AudioFrame, SampleArray } from '../../bus/audio-frame.js';
+import { fromFloatSamples, toFloatSamples } from '../../dsp/sample-format.js';
 import { BlockDenoiser } from '../../engines/denoise/block-denoiser.js';
 import { DENOISE_ENGINES } from '../../engines/denoise/denoise-engine.js';
 import { loadDenoiseEngine } from '../../engines/denoise/load-denoise-engine.js';
@@ -15,8 +16,6 @@ export const DenoiseOptionsSchema = z.strictObject({
   engine: z.enum(['auto', ...DENOISE_ENGINES]).default('auto'),
 });
 export type DenoiseOptions = z.input<typeof DenoiseOptionsSchema>;
-
-const INT16_SCALE = 32_768;
 
 export class DenoiseStage implements Stage {
   readonly name = 'denoise';
@@ -64,16 +63,9 @@ export class DenoiseStage implements Stage {
 
   async process(frame: AudioFrame): Promise<void> {
     const denoiser = this.prepare(frame);
-    const input = frame.samples;
-    const isInt16 = input instanceof Int16Array;
-    for (let i = 0; i < input.length; i++)
-      this.floatIn[i] = isInt16 ? (input[i] as number) / INT16_SCALE : (input[i] as number);
+    toFloatSamples(frame.samples, this.floatIn);
     await denoiser.process(this.floatIn, this.floatOut);
-    const output = this.output as SampleArray;
-    for (let i = 0; i < output.length; i++) {
-      const value = this.floatOut[i] as number;
-      output[i] = isInt16 ? Math.max(-32_768, Math.min(32_767, Math.round(value * INT16_SCALE))) : value;
-    }
+    fromFloatSamples(this.floatOut, this.output as SampleArray);
     const outputFrame = this.outputFrame as AudioFrame;
     outputFrame.seq = frame.seq;
     outputFrame.ptsSamples = frame.ptsSamples;

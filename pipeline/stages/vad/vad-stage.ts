@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { AudioFrame } from '../../bus/audio-frame.js';
+import { fromFloatSamples, toFloatSamples } from '../../dsp/sample-format.js';
 import { SileroVad } from '../../engines/vad/silero-vad.js';
 import { openModelStore } from '../../models/index.js';
 import type { Stage, StageContext, StageFactory } from '../stage.js';
@@ -26,8 +27,6 @@ export const VadOptionsSchema = z.strictObject({
   endpointer: EndpointerOptionsSchema.omit({ sampleRate: true }).prefault({}),
 });
 export type VadOptions = z.input<typeof VadOptionsSchema>;
-
-const INT16_SCALE = 32_768;
 
 export async function loadSileroVad(model: 'v5' | 'v6', store = openModelStore()): Promise<SileroVad> {
   const { modelId, fileName } = SILERO_MODELS[model];
@@ -68,10 +67,7 @@ export class VadStage implements Stage {
       const frameMs = (input.length * 1_000) / frame.sampleRate;
       this.history = new FrameHistory(Math.ceil(historyMs / frameMs) + 1);
     }
-    const isInt16 = input instanceof Int16Array;
-    for (let i = 0; i < input.length; i++) {
-      this.floatSamples[i] = isInt16 ? (input[i] as number) / INT16_SCALE : (input[i] as number);
-    }
+    toFloatSamples(input, this.floatSamples);
     this.history?.remember(frame, this.floatSamples);
     const events = await detector.accept(this.floatSamples);
     const utteranceBefore = detector.endpointer.currentUtteranceId;
@@ -89,14 +85,7 @@ export class VadStage implements Stage {
 
   private send(frame: AudioFrame, samples: Float32Array, utteranceId: string): void {
     const tagged = this.taggedFrame as AudioFrame;
-    const out = tagged.samples;
-    if (out instanceof Int16Array) {
-      for (let i = 0; i < out.length; i++) {
-        out[i] = Math.max(-32_768, Math.min(32_767, Math.round((samples[i] as number) * INT16_SCALE)));
-      }
-    } else {
-      out.set(samples);
-    }
+    fromFloatSamples(samples, tagged.samples);
     tagged.seq = frame.seq;
     tagged.ptsSamples = frame.ptsSamples;
     tagged.sampleRate = frame.sampleRate;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StreamResampler } from '../../../device/audio/resampler.js';
+import { StreamResampler } from '../../../pipeline/dsp/resampler.js';
 import { rms, zeroCrossingFrequency } from '../../doubles/wav-bytes.js';
 
 function tone(frequencyHz: number, rate: number, frames: number): Float32Array {
