@@ -10,15 +10,13 @@ import { firstMissing, mandarinClips, SHARED_PATHS } from '../../../bench/fronte
 import { speechUtterances } from '../../../bench/frontend/speech-truth.js';
 import { readPipelineWav, resampleSignal } from '../../../device/audio/read-pipeline-wav.js';
 import { readWav } from '../../../device/audio/wav-file.js';
-import type { AudioFrame } from '../../../pipeline/bus/audio-frame.js';
 import { FrameClock } from '../../../pipeline/bus/audio-frame.js';
-import { VirtualClock } from '../../../pipeline/bus/clock.js';
 import type { ControlEvent } from '../../../pipeline/control/control-event.js';
 import { parseControlEvent } from '../../../pipeline/control/control-lane.js';
 import type { SileroVad } from '../../../pipeline/engines/vad/silero-vad.js';
 import { detectSpeechSegments, SpeechDetector } from '../../../pipeline/stages/vad/speech-detector.js';
 import { loadSileroVad, VadStage } from '../../../pipeline/stages/vad/vad-stage.js';
-import { captureLogger } from '../../doubles/test-logger.js';
+import { recordingStageContext } from '../../doubles/recording-stage-context.js';
 import { storeWithoutDownloads } from '../../helpers/frontend-models.js';
 
 const missing = firstMissing([SHARED_PATHS.mandarinDir, SHARED_PATHS.cc0Noise]);
@@ -85,15 +83,8 @@ describe.skipIf(missing !== undefined)('endpointing on real Mandarin in 5 dB noi
     const scenario = cases.find((c) => c.path.endsWith('asr_example.wav')) ?? cases[0];
     if (!scenario) throw new Error('no scenario');
     const stage = new VadStage({ model: 'v6' });
-    const out: AudioFrame[] = [];
-    const events: ControlEvent[] = [];
-    await stage.start({
-      signal: new AbortController().signal,
-      clock: new VirtualClock(),
-      logger: captureLogger('silent').logger,
-      emit: (frame) => out.push({ ...frame, samples: frame.samples.slice() }),
-      emitEvent: (type, data) => events.push(parseControlEvent({ ...(data as object), type })),
-    });
+    const recording = recordingStageContext();
+    await stage.start(recording.ctx);
     const clock = new FrameClock();
     const pcm = new Int16Array(320);
     for (let start = 0; start + 320 <= scenario.samples.length; start += 320) {
@@ -101,6 +92,10 @@ describe.skipIf(missing !== undefined)('endpointing on real Mandarin in 5 dB noi
       await stage.process(clock.stamp(pcm));
     }
     stage.flush();
+    const out = recording.frames;
+    const events: ControlEvent[] = recording.events.map(({ name, data }) =>
+      parseControlEvent({ ...(data as object), type: name }),
+    );
     expect(events.map((e) => e.type)).toEqual(['speechStart', 'speechEnd']);
     const [start, end] = events;
     if (start?.type !== 'speechStart' || end?.type !== 'speechEnd') throw new Error('unexpected events');

@@ -2,19 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AudioFrame } from '../../../pipeline/bus/audio-frame.js';
 import { FrameClock } from '../../../pipeline/bus/audio-frame.js';
-import { VirtualClock } from '../../../pipeline/bus/clock.js';
 import { DenoiseStage } from '../../../pipeline/stages/denoise/denoise-stage.js';
-import { captureLogger } from '../../doubles/test-logger.js';
+import { recordingStageContext } from '../../doubles/recording-stage-context.js';
 
 async function run(stage: DenoiseStage, frames: AudioFrame[]): Promise<AudioFrame[]> {
-  const out: AudioFrame[] = [];
-  await stage.start({
-    signal: new AbortController().signal,
-    clock: new VirtualClock(),
-    logger: captureLogger('silent').logger,
-    emit: (frame) => out.push({ ...frame, samples: frame.samples.slice() }),
-    emitEvent: () => {},
-  });
+  const { ctx, frames: out } = recordingStageContext();
+  await stage.start(ctx);
   for (const frame of frames) await stage.process(frame);
   await stage.close();
   return out;
