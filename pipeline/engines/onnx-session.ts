@@ -11,7 +11,7 @@ export interface ExpectedTensor {
   name: string;
   /** Fixed dimensions; `null` where the model leaves a dimension free. */
   shape: readonly (number | null)[];
-  type: 'float32' | 'int64';
+  type: 'float32' | 'int64' | 'int32' | 'bool';
 }
 
 export class ModelMismatchError extends Error {
