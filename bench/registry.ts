@@ -13,6 +13,10 @@ export const BENCHES: Record<string, { description: string; load: () => Promise<
     description: 'ring buffer vs postMessage per frame between two threads: frames/s and hand-off latency',
     load: () => import('./bus/bus-bench.js'),
   },
+  asr: {
+    description: 'recogniser real-time factor, endpoint → final text for 2/5/10 s utterances, CER on real Mandarin',
+    load: () => import('./asr/asr-bench.js'),
+  },
   frontend: {
     description: 'denoise SI-SDR gain and real-time factor, VAD cost, endpointing accuracy on real recordings',
     load: () => import('./frontend/frontend-bench.js'),

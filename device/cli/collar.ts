@@ -11,6 +11,7 @@ import { registerDenoiseCommand } from './commands/denoise.js';
 import { registerDevicesCommand } from './commands/devices.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerTranscribeCommand } from './commands/transcribe.js';
 import { registerVadCommand } from './commands/vad.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
@@ -25,6 +26,7 @@ function buildProgram(): Command {
   registerConfigCommand(program);
   registerDenoiseCommand(program);
   registerVadCommand(program);
+  registerTranscribeCommand(program);
   registerBenchCommand(program);
   registerModelsCommand(program);
   return program;

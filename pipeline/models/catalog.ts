@@ -10,6 +10,11 @@ const GTCRN_REPO = 'https://github.com/Xiaobin-Rong/gtcrn/raw/main';
 const DTLN_REPO = 'https://github.com/breizhn/DTLN/raw/master';
 const SILERO_REPO = 'https://github.com/snakers4/silero-vad/raw';
 const XENOVA_OPUS_MT = 'https://huggingface.co/Xenova/opus-mt-zh-en/resolve/main';
+/** sherpa-onnx exports on Hugging Face, pinned to the revisions whose hashes are below. */
+const SENSE_VOICE_REPO =
+  'https://huggingface.co/csukuangfj/sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17/resolve/2365baeacb507f821a0c8120fcee3d484dba7a07';
+const PARAFORMER_REPO =
+  'https://huggingface.co/csukuangfj/sherpa-onnx-paraformer-zh-2023-09-14/resolve/def027084691107096b5ebba69785756d63de6c5';
 
 const mirror = (path: string): Source => ({ kind: 'mirror', path });
 const url = (href: string): Source => ({ kind: 'url', url: href });
@@ -78,6 +83,47 @@ export const BUILTIN_CATALOG: ModelSpec[] = [
         sizeBytes: 2510010,
         sha256: 'e20c92f9233fccf29cddf86970d0d0161a03aebccc26d6f4d5639c4d5ec2e639',
         sources: [mirror('dtln/model_2.onnx'), url(`${DTLN_REPO}/pretrained_model/model_2.onnx`)],
+      },
+    ],
+  },
+  {
+    id: 'sense-voice-small',
+    task: 'asr',
+    description:
+      'SenseVoice-small, Mandarin/English/Cantonese/Japanese/Korean CTC recogniser (sherpa-onnx int8 export, 2024-07-17)',
+    license: 'FunASR model license (free to use and redistribute with attribution)',
+    files: [
+      {
+        name: 'model.int8.onnx',
+        sizeBytes: 239233841,
+        sha256: 'c71f0ce00bec95b07744e116345e33d8cbbe08cef896382cf907bf4b51a2cd51',
+        sources: [mirror('sense-voice-small/model.int8.onnx'), url(`${SENSE_VOICE_REPO}/model.int8.onnx`)],
+      },
+      {
+        name: 'tokens.txt',
+        sizeBytes: 315894,
+        sha256: 'f449eb28dc567533d7fa59be34e2abca8784f771850c78a47fb731a31429a1dc',
+        sources: [mirror('sense-voice-small/tokens.txt'), url(`${SENSE_VOICE_REPO}/tokens.txt`)],
+      },
+    ],
+  },
+  {
+    id: 'paraformer-zh',
+    task: 'asr',
+    description: 'Paraformer-zh, Mandarin non-autoregressive recogniser (sherpa-onnx int8 export, 2023-09-14)',
+    license: 'FunASR model license (free to use and redistribute with attribution)',
+    files: [
+      {
+        name: 'model.int8.onnx',
+        sizeBytes: 243371218,
+        sha256: 'f36a0433bcf096bd6d6f11b80a3ac8bed110bdca632fe0d731df8d1a84475945',
+        sources: [mirror('paraformer-zh/model.int8.onnx'), url(`${PARAFORMER_REPO}/model.int8.onnx`)],
+      },
+      {
+        name: 'tokens.txt',
+        sizeBytes: 75756,
+        sha256: '59aba8873a2ed1e122c25fee421e25f283b63290efbde85c1f01a853d83cb6e6',
+        sources: [mirror('paraformer-zh/tokens.txt'), url(`${PARAFORMER_REPO}/tokens.txt`)],
       },
     ],
   },

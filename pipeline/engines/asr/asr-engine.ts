@@ -29,6 +29,8 @@ export interface AsrStream {
   finish(): Promise<AsrHypothesis>;
   /** Drop the utterance: no more partials, `finish` rejects with AsrCancelledError. */
   cancel(): void;
+  /** Resolves once no partial decode is running (tools pace offline audio with it). */
+  idle(): Promise<void>;
 }
 
 export interface AsrEngine {

@@ -76,6 +76,10 @@ export class RedecodingStream<FrontEnd> implements AsrStream {
     this.cancelled = true;
   }
 
+  async idle(): Promise<void> {
+    await this.inFlight;
+  }
+
   private async decodeNow(isFinal: boolean): Promise<AsrHypothesis> {
     const audioMs = (this.acceptedSamples * 1000) / this.sampleRateHz;
     const started = performance.now();

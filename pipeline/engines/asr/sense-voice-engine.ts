@@ -2,8 +2,8 @@
  * SenseVoice-small (the sherpa-onnx int8 export): a non-autoregressive CTC model. The
  * input is the FunASR front end's 560-dim LFR frames; four prompt ids (language, and
  * whether to apply inverse text normalisation) are passed as extra inputs and the model
- * prepends four output frames for them (language, emotion, event, ITN), which we read for
- * the language and skip for the text. Greedy CTC with blank 0.
+ * prepends four output frames for them; their tokens (language, emotion, event, ITN) we read for
+ * the language and skip for the text. Greedy CTC with blank 0, as sherpa-onnx decodes it.
  */
 import type { Logger } from 'pino';
 import type { ModelStore } from '../../models/index.js';
@@ -16,7 +16,7 @@ import {
   ort,
 } from '../onnx-session.js';
 import type { AsrEngine, AsrHypothesis, AsrStream, AsrStreamOptions } from './asr-engine.js';
-import { argmaxRow, ctcGreedyDecode } from './ctc-greedy.js';
+import { ctcGreedyDecode } from './ctc-greedy.js';
 import type { KaldiFbank } from './features/kaldi-fbank.js';
 import {
   createFunasrFbank,
@@ -45,8 +45,8 @@ export const SENSE_VOICE_SIGNATURE: { inputs: ExpectedTensor[]; outputs: Expecte
   outputs: [{ name: 'logits', shape: [null, null, null], type: 'float32' }],
 };
 
-/** Output frames the model spends on its prompt before the speech frames. */
-const PROMPT_FRAMES = 4;
+/** Decoded tokens the model spends answering its prompt (language, emotion, event, ITN). */
+const PROMPT_TOKENS = 4;
 const BLANK_ID = 0;
 
 export const SENSE_VOICE_LANGUAGES = ['auto', 'zh', 'en', 'yue', 'ja', 'ko'] as const;
@@ -142,12 +142,12 @@ export class SenseVoiceEngine implements AsrEngine, SegmentDecoder<OnlineFbank> 
         `SenseVoice logits have ${vocabSize} classes but tokens.txt has ${this.tokens.size}`,
       );
     }
-    const values = logits.data as Float32Array;
-    const tokenIds = ctcGreedyDecode(values, frameCount, vocabSize, BLANK_ID, PROMPT_FRAMES);
-    const languagePiece = frameCount > 0 ? this.tokens.piece(argmaxRow(values, 0, vocabSize)) : '';
-    const language = /^<\|([a-z]+)\|>$/.exec(languagePiece)?.[1];
-    // Special pieces ("<|...|>") can appear in the text frames; they are not words.
-    const words = tokenIds.filter((id) => !/^<\|.*\|>$/.test(this.tokens.piece(id)));
+    const decoded = ctcGreedyDecode(logits.data as Float32Array, frameCount, vocabSize, BLANK_ID);
+    // As sherpa-onnx does: the first four decoded tokens are the prompt answers.
+    const [languageId] = decoded;
+    const language = languageId === undefined ? undefined : /^<\|([a-z]+)\|>$/.exec(this.tokens.piece(languageId))?.[1];
+    // Special pieces ("<|...|>") can still appear among the words; they are not speech.
+    const words = decoded.slice(PROMPT_TOKENS).filter((id) => !/^<\|.*\|>$/.test(this.tokens.piece(id)));
     return { text: this.tokens.decode(words), tokenIds: words, ...(language ? { language } : {}) };
   }
 
