@@ -1,0 +1,10 @@
+export * from './builtin-phrasebook.js';
+export * from './entry-schema.js';
+export * from './load-phrasebook.js';
+export * from './match-threshold.js';
+export * from './normalise-chinese.js';
+export * from './phrasebook.js';
+export * from './phrasebook-file-error.js';
+export * from './read-user-phrasebook.js';
+export { formatThresholdMeasurement } from './threshold-measurement/format-measurement.js';
+export * from './threshold-measurement/measure-match-threshold.js';

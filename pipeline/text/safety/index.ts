@@ -1,0 +1,2 @@
+export * from './blocked-categories.js';
+export * from './child-safety-filter.js';
