@@ -12,6 +12,7 @@ import { registerDevicesCommand } from './commands/devices.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
+import { registerTranslateCommand } from './commands/translate.js';
 import { registerVadCommand } from './commands/vad.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
@@ -27,6 +28,7 @@ function buildProgram(): Command {
   registerDenoiseCommand(program);
   registerVadCommand(program);
   registerTranscribeCommand(program);
+  registerTranslateCommand(program);
   registerBenchCommand(program);
   registerModelsCommand(program);
   return program;

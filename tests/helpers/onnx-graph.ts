@@ -195,7 +195,8 @@ function tensorProto(name: string, value: Omit<TensorValue, 'kind'>): InstanceTy
   const proto = onnx.TensorProto.create({ name, dims: [...value.dims], dataType: ELEMENT_TYPE_CODES[value.type] });
   if (value.type === 'string') {
     const strings = value.data as readonly string[];
-    if (strings.length !== count) throw new Error(`tensor "${name}": ${strings.length} strings for dims [${value.dims}]`);
+    if (strings.length !== count)
+      throw new Error(`tensor "${name}": ${strings.length} strings for dims [${value.dims}]`);
     proto.stringData = strings.map((text) => new TextEncoder().encode(text));
     return proto;
   }
@@ -232,7 +233,8 @@ function isExplicit(value: AttributeValue): value is ExplicitAttribute {
 }
 
 function attributeProto(name: string, value: AttributeValue): InstanceType<typeof onnx.AttributeProto> {
-  if (value instanceof OnnxGraphBuilder) return onnx.AttributeProto.create({ name, type: AttributeType.GRAPH, g: value.toGraphProto() });
+  if (value instanceof OnnxGraphBuilder)
+    return onnx.AttributeProto.create({ name, type: AttributeType.GRAPH, g: value.toGraphProto() });
   if (typeof value === 'string')
     return onnx.AttributeProto.create({ name, type: AttributeType.STRING, s: new TextEncoder().encode(value) });
   if (typeof value === 'number') {
@@ -266,6 +268,13 @@ function attributeProto(name: string, value: AttributeValue): InstanceType<typeo
   return onnx.AttributeProto.create({ name, type: AttributeType.TENSOR, t: tensorProto(name, tensorValue) });
 }
 
+interface NameScope {
+  defined: Set<string>;
+  reserved: Set<string>;
+  nextId: number;
+  nodeCount: number;
+}
+
 export class OnnxGraphBuilder {
   readonly opset: number;
   readonly irVersion: number;
@@ -276,15 +285,19 @@ export class OnnxGraphBuilder {
   private readonly initializers: InstanceType<typeof onnx.TensorProto>[] = [];
   private readonly nodes: InstanceType<typeof onnx.NodeProto>[] = [];
   private readonly metadataProps = new Map<string, string>();
-  /** Names defined so far, shared with subgraphs: ONNX wants them unique across the model. */
-  private readonly scope: { used: Set<string>; nextId: number };
+  /**
+   * Names defined so far and names handed out by `temp` but not yet defined, shared with
+   * subgraphs: ONNX wants names unique across the whole model.
+   */
+  private readonly scope: NameScope;
 
-  constructor(options: OnnxGraphBuilderOptions = {}, scope?: { used: Set<string>; nextId: number }) {
+  /** `scope` is internal: `subgraph` passes its own. */
+  constructor(options: OnnxGraphBuilderOptions = {}, scope?: NameScope) {
     this.opset = options.opset ?? 17;
     this.irVersion = options.irVersion ?? 8;
     this.name = options.name ?? 'test_graph';
     this.opsetImports = options.opsetImports ?? {};
-    this.scope = scope ?? { used: new Set(), nextId: 0 };
+    this.scope = scope ?? { defined: new Set(), reserved: new Set(), nextId: 0, nodeCount: 0 };
   }
 
   /**
@@ -337,7 +350,7 @@ export class OnnxGraphBuilder {
         opType,
         input: [...inputs],
         output: [...outputs],
-        name: options.name ?? `${opType}_${this.nodes.length}`,
+        name: options.name ?? `${opType}_${this.scope.nodeCount++}`,
         ...(options.domain ? { domain: options.domain } : {}),
         attribute: Object.entries(attributes).map(([name, value]) => attributeProto(name, value)),
       }),
@@ -345,12 +358,12 @@ export class OnnxGraphBuilder {
     return this;
   }
 
-  /** A fresh intermediate name starting with `prefix`. */
+  /** A fresh name starting with `prefix`, for a value some later node (or `constant`) defines. */
   temp(prefix = 't'): string {
     let name: string;
     do name = `${prefix}__${this.scope.nextId++}`;
-    while (this.scope.used.has(name));
-    this.scope.used.add(name);
+    while (this.scope.defined.has(name) || this.scope.reserved.has(name));
+    this.scope.reserved.add(name);
     return name;
   }
 
@@ -360,7 +373,6 @@ export class OnnxGraphBuilder {
    */
   op(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}): string {
     const output = this.temp(opType.toLowerCase());
-    this.scope.used.delete(output);
     this.node(opType, inputs, [output], attributes);
     return output;
   }
@@ -406,7 +418,8 @@ export class OnnxGraphBuilder {
 
   private claim(name: string): void {
     if (name === '') return;
-    if (this.scope.used.has(name)) throw new Error(`"${name}" is already defined in graph ${this.name}`);
-    this.scope.used.add(name);
+    if (this.scope.defined.has(name)) throw new Error(`"${name}" is already defined in graph ${this.name}`);
+    this.scope.reserved.delete(name);
+    this.scope.defined.add(name);
   }
 }
