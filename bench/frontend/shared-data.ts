@@ -4,10 +4,17 @@
  * here and name exactly which file is missing when it is not there.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const SHARED_DIR = process.env.COLLAR_SHARED_DIR ?? fileURLToPath(new URL('../../../shared/', import.meta.url));
+/** The repository root: the nearest folder above this file with a package.json (sources or dist/). */
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export const SHARED_DIR = process.env.COLLAR_SHARED_DIR ?? join(repositoryRoot(), '..', 'shared');
 
 export const SHARED_PATHS = {
   noiseDir: join(SHARED_DIR, 'audio', 'noise'),

@@ -6,19 +6,19 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  expectedParaformerText,
+  expectedSenseVoiceText,
+  lfrFramesFor,
+  writeParaformerStandIn,
+  writeSenseVoiceStandIn,
+} from '../../../bench/stand-ins/asr-stand-ins.js';
 import type { AsrHypothesis } from '../../../pipeline/engines/asr/asr-engine.js';
 import { loadAsrEngine } from '../../../pipeline/engines/asr/load-asr-engine.js';
 import { ParaformerEngine } from '../../../pipeline/engines/asr/paraformer-engine.js';
 import { SenseVoiceEngine } from '../../../pipeline/engines/asr/sense-voice-engine.js';
 import { ModelMismatchError } from '../../../pipeline/engines/onnx-session.js';
 import { BUILTIN_CATALOG, ModelNotInstalledError, openModelStore } from '../../../pipeline/models/index.js';
-import {
-  expectedParaformerText,
-  expectedSenseVoiceText,
-  lfrFramesFor,
-  writeParaformerTestModel,
-  writeSenseVoiceTestModel,
-} from '../../helpers/asr-test-graphs.js';
 import { tempDir } from '../../helpers/model-cache.js';
 import { publishToMirror } from '../../helpers/stand-in-catalog.js';
 
@@ -55,7 +55,7 @@ function storeWith(...specs: Parameters<typeof publishToMirror>[]) {
 }
 
 describe('SenseVoice engine', () => {
-  const paths = writeSenseVoiceTestModel(subdir('sense-voice'));
+  const paths = writeSenseVoiceStandIn(subdir('sense-voice'));
 
   it('recognises through the store: prompt ids from the metadata, LFR frames, greedy CTC, tokens → text', async () => {
     const store = storeWith(['', 'sense-voice-small', 'asr', [paths.model, paths.tokens]]);
@@ -114,18 +114,18 @@ describe('SenseVoice engine', () => {
   });
 
   it('refuses a model whose inputs do not match, listing the mismatch', async () => {
-    const bad = writeSenseVoiceTestModel(subdir('sense-voice-bad'), { xLengthType: 'int64' });
+    const bad = writeSenseVoiceStandIn(subdir('sense-voice-bad'), { xLengthType: 'int64' });
     await expect(SenseVoiceEngine.load(bad)).rejects.toThrow(ModelMismatchError);
     await expect(SenseVoiceEngine.load(bad)).rejects.toThrow(/input "x_length" is int64, expected int32/);
   });
 
   it('refuses a model without the front-end metadata, naming the key', async () => {
-    const bad = writeSenseVoiceTestModel(subdir('sense-voice-no-cmvn'), { dropMetadata: 'neg_mean' });
+    const bad = writeSenseVoiceStandIn(subdir('sense-voice-no-cmvn'), { dropMetadata: 'neg_mean' });
     await expect(SenseVoiceEngine.load(bad)).rejects.toThrow(/metadata "neg_mean" is missing/);
   });
 
   it('refuses a token table from another release', async () => {
-    const other = writeParaformerTestModel(subdir('paraformer-for-tokens'));
+    const other = writeParaformerStandIn(subdir('paraformer-for-tokens'));
     await expect(SenseVoiceEngine.load({ model: paths.model, tokens: other.tokens })).rejects.toThrow(
       /has \d+ tokens but .* says vocab_size \d+/,
     );
@@ -139,7 +139,7 @@ describe('SenseVoice engine', () => {
 });
 
 describe('Paraformer engine', () => {
-  const paths = writeParaformerTestModel(subdir('paraformer'));
+  const paths = writeParaformerStandIn(subdir('paraformer'));
 
   it('recognises through the store, stopping at </s>', async () => {
     const store = storeWith(['', 'paraformer-zh', 'asr', [paths.model, paths.tokens]]);
@@ -158,7 +158,7 @@ describe('Paraformer engine', () => {
   });
 
   it('refuses a model without the "speech" input, listing what it has', async () => {
-    const bad = writeParaformerTestModel(subdir('paraformer-bad'), { speechInputName: 'feats' });
+    const bad = writeParaformerStandIn(subdir('paraformer-bad'), { speechInputName: 'feats' });
     await expect(ParaformerEngine.load(bad)).rejects.toThrow(/missing input "speech" \(the model has feats float32/);
   });
 });

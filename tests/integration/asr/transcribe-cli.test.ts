@@ -2,9 +2,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  expectedSenseVoiceText,
+  lfrFramesFor,
+  writeSenseVoiceStandIn,
+} from '../../../bench/stand-ins/asr-stand-ins.js';
 import { floatToInt16 } from '../../../device/audio/sample-convert.js';
 import { writeWav16 } from '../../../device/audio/wav-file.js';
-import { expectedSenseVoiceText, lfrFramesFor, writeSenseVoiceTestModel } from '../../helpers/asr-test-graphs.js';
 import { tempDir } from '../../helpers/model-cache.js';
 import { runCollar } from '../../helpers/run-collar.js';
 import { publishToMirror, writeCatalogFile } from '../../helpers/stand-in-catalog.js';
@@ -14,7 +18,7 @@ afterAll(() => work.remove());
 const modelDir = join(work.path, 'built');
 mkdirSync(modelDir);
 const mirror = join(work.path, 'mirror');
-const model = writeSenseVoiceTestModel(modelDir);
+const model = writeSenseVoiceStandIn(modelDir);
 const catalog = writeCatalogFile(join(work.path, 'catalog.json'), [
   publishToMirror(mirror, 'sense-voice-small', 'asr', [model.model, model.tokens]),
 ]);

@@ -8,12 +8,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
-import { loadMarianEngine, MarianModel } from '../../../pipeline/engines/mt/marian-engine.js';
-import { MarianTokenizer } from '../../../pipeline/engines/mt/marian-tokenizer.js';
-import { Translator } from '../../../pipeline/engines/mt/translator.js';
-import { ModelMismatchError, ort } from '../../../pipeline/engines/onnx-session.js';
-import { ModelNotInstalledError, type ModelStore, openModelStore } from '../../../pipeline/models/index.js';
-import { captureLogger } from '../../doubles/test-logger.js';
 import {
   chainRules,
   type DecoderRule,
@@ -24,9 +18,15 @@ import {
   marianEncoderGraph,
   START_TOKEN,
   writeMarianTestModel,
-} from '../../helpers/marian-test-graphs.js';
+} from '../../../bench/stand-ins/marian-stand-ins.js';
+import type { OnnxGraphBuilder } from '../../../bench/stand-ins/onnx-graph.js';
+import { loadMarianEngine, MarianModel } from '../../../pipeline/engines/mt/marian-engine.js';
+import { MarianTokenizer } from '../../../pipeline/engines/mt/marian-tokenizer.js';
+import { Translator } from '../../../pipeline/engines/mt/translator.js';
+import { ModelMismatchError, ort } from '../../../pipeline/engines/onnx-session.js';
+import { ModelNotInstalledError, type ModelStore, openModelStore } from '../../../pipeline/models/index.js';
+import { captureLogger } from '../../doubles/test-logger.js';
 import { tempDir } from '../../helpers/model-cache.js';
-import type { OnnxGraphBuilder } from '../../helpers/onnx-graph.js';
 
 const TOKENIZER_DIR = join(SHARED_PATHS.modelsDir, 'opus-mt-zh-en-tokenizer');
 const missing = firstMissing(

@@ -7,13 +7,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
-import { MarianTokenizer } from '../../../pipeline/engines/mt/marian-tokenizer.js';
 import {
   chainRules,
   marianDecoderGraph,
   marianEncoderGraph,
   writeMarianTestModel,
-} from '../../helpers/marian-test-graphs.js';
+} from '../../../bench/stand-ins/marian-stand-ins.js';
+import { MarianTokenizer } from '../../../pipeline/engines/mt/marian-tokenizer.js';
 import { tempDir } from '../../helpers/model-cache.js';
 import { runCollar } from '../../helpers/run-collar.js';
 

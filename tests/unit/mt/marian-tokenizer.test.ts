@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
+import { copyTokenizerFiles } from '../../../bench/stand-ins/marian-stand-ins.js';
 import {
   cleanUpTokenization,
   MarianTokenizer,
   MarianTokenizerError,
 } from '../../../pipeline/engines/mt/marian-tokenizer.js';
-import { copyTokenizerFiles } from '../../helpers/marian-test-graphs.js';
 import { tempDir } from '../../helpers/model-cache.js';
 
 const TOKENIZER_DIR = join(SHARED_PATHS.modelsDir, 'opus-mt-zh-en-tokenizer');

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { attr, OnnxGraphBuilder, tensor } from '../../../bench/stand-ins/onnx-graph.js';
 import { ort } from '../../../pipeline/engines/onnx-session.js';
-import { attr, OnnxGraphBuilder, tensor } from '../../helpers/onnx-graph.js';
 
 const { onnx } = onnxProto;
 const dir = mkdtempSync(join(tmpdir(), 'collar-onnx-graph-'));

@@ -69,7 +69,7 @@ export interface SenseVoiceGraphOptions {
   dropMetadata?: string;
 }
 
-export function writeSenseVoiceTestModel(dir: string, options: SenseVoiceGraphOptions = {}): TestModelPaths {
+export function writeSenseVoiceStandIn(dir: string, options: SenseVoiceGraphOptions = {}): TestModelPaths {
   const pieces = [...SENSE_VOICE_SPECIALS, ...SCRIPT];
   const vocabSize = pieces.length;
   const firstScriptId = SENSE_VOICE_SPECIALS.length;
@@ -130,7 +130,7 @@ export function expectedSenseVoiceText(lfrFrames: number): string {
   return Array.from({ length: Math.ceil(lfrFrames / 3) }, (_, group) => SCRIPT[group % SCRIPT.length]).join('');
 }
 
-export function writeParaformerTestModel(dir: string, options: { speechInputName?: string } = {}): TestModelPaths {
+export function writeParaformerStandIn(dir: string, options: { speechInputName?: string } = {}): TestModelPaths {
   const pieces = [...PARAFORMER_SPECIALS, ...SCRIPT];
   const vocabSize = pieces.length;
   const eosId = 2;

@@ -1,8 +1,9 @@
 /**
- * A small ONNX graph builder for tests: write a model with exactly the input/output names,
- * dtypes and (symbolic) shapes of a real one, compute its outputs with a handful of
- * standard ops over tiny initializers, and load the bytes into onnxruntime-node. Engines
- * are then tested through their production code path without the real weights.
+ * A small ONNX graph builder, for tests and for the benches' labelled stand-in rows: write
+ * a model with exactly the input/output names, dtypes and (symbolic) shapes of a real one,
+ * compute its outputs with a handful of standard ops over tiny initializers, and load the
+ * bytes into onnxruntime-node. Engines are then tested through their production code path
+ * without the real weights.
  *
  * ```ts
  * const g = new OnnxGraphBuilder({ opset: 17 });
