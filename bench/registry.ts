@@ -17,6 +17,11 @@ export const BENCHES: Record<string, { description: string; load: () => Promise<
     description: 'recogniser real-time factor, endpoint → final text for 2/5/10 s utterances, CER on real Mandarin',
     load: () => import('./asr/asr-bench.js'),
   },
+  mt: {
+    description:
+      'MT ms per sentence (greedy, beam 2/4), phrasebook lookup and threshold, tokenizer and safety-filter cost',
+    load: () => import('./mt/mt-bench.js'),
+  },
   frontend: {
     description: 'denoise SI-SDR gain and real-time factor, VAD cost, endpointing accuracy on real recordings',
     load: () => import('./frontend/frontend-bench.js'),

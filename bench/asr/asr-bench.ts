@@ -17,7 +17,7 @@ import { createRootLogger } from '../../pipeline/logging/logger.js';
 import { ModelNotInstalledError, openModelStore } from '../../pipeline/models/index.js';
 import { mandarinClips, SHARED_PATHS } from '../frontend/shared-data.js';
 import type { BenchReport, BenchTarget } from '../harness/report.js';
-import { percentile, round } from '../harness/report.js';
+import { percentileOf, round } from '../harness/report.js';
 import type { BenchOptions } from '../registry.js';
 import { writeParaformerStandIn, writeSenseVoiceStandIn } from '../stand-ins/asr-stand-ins.js';
 import { characterErrorRate } from './character-error-rate.js';
@@ -77,17 +77,17 @@ export async function measureSubject(
     await timeUtterance(subject.engine, samples.subarray(0, SAMPLE_RATE_HZ)); // warm-up
     const timings: UtteranceTiming[] = [];
     for (let r = 0; r < repeats; r++) timings.push(await timeUtterance(subject.engine, samples));
-    const finalMs = percentile(
+    const finalMs = percentileOf(
       timings.map((t) => t.endpointToFinalMs),
-      50,
+      0.5,
     );
-    const rtf = percentile(
+    const rtf = percentileOf(
       timings.map((t) => t.finalDecodeMs / 1000 / seconds),
-      50,
+      0.5,
     );
-    const feedMs = percentile(
+    const feedMs = percentileOf(
       timings.map((t) => t.feedMsPerAudioS),
-      50,
+      0.5,
     );
     const partials = timings[0]?.partialCount ?? 0;
     rows.push([

@@ -6,7 +6,9 @@
 import os from 'node:os';
 import Table from 'cli-table3';
 
-export { percentile } from '../../pipeline/metrics/percentile.js';
+import { percentile } from '../../pipeline/metrics/percentile.js';
+
+export { percentile };
 
 export interface BenchTarget {
   name: string;
@@ -69,6 +71,14 @@ export function renderReport(report: BenchReport, machine = machineInfo()): stri
   };
   lines.push(JSON.stringify(json));
   return lines.join('\n');
+}
+
+/** Nearest-rank percentile of unsorted values (`fraction` in 0..1); sorts a copy. */
+export function percentileOf(values: readonly number[], fraction: number): number {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    fraction,
+  );
 }
 
 export function round(value: number, digits = 2): number {
