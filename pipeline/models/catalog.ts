@@ -86,6 +86,8 @@ export const BUILTIN_CATALOG: ModelSpec[] = [
       },
     ],
   },
+  sileroVad('v5', '2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f', 'v5.1.2'),
+  sileroVad('v6', '1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3', 'v6.0'),
   {
     id: 'sense-voice-small',
     task: 'asr',
@@ -127,8 +129,6 @@ export const BUILTIN_CATALOG: ModelSpec[] = [
       },
     ],
   },
-  sileroVad('v5', '2623a2953f6ff3d2c1e61740c6cdb7168133479b267dfef114a4a3cc5bdd788f', 'v5.1.2'),
-  sileroVad('v6', '1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3', 'v6.0'),
   {
     id: 'opus-mt-zh-en',
     task: 'mt',

@@ -176,6 +176,8 @@ describe('collar models: bad input', () => {
       'dtln:missing',
       'silero-vad-v5:installed',
       'silero-vad-v6:installed',
+      'sense-voice-small:missing',
+      'paraformer-zh:missing',
       'opus-mt-zh-en:missing',
     ]);
   });
