@@ -5,7 +5,7 @@
  */
 import { ModelMismatchError } from '../onnx-session.js';
 import type { FbankOptionsInput } from './features/fbank-options.js';
-import { type FbankMatrix, KaldiFbank, OnlineFbank } from './features/kaldi-fbank.js';
+import { type FbankMatrix, KaldiFbank, type OnlineFbank } from './features/kaldi-fbank.js';
 import { applyCmvn, type LfrOptions, stackLowFrameRate } from './features/low-frame-rate.js';
 
 export const FUNASR_FBANK_OPTIONS: FbankOptionsInput = {
@@ -70,5 +70,3 @@ export function funasrModelInput(online: OnlineFbank, config: FunasrFrontEndConf
   applyCmvn(stacked, config.negMean, config.invStddev);
   return stacked;
 }
-
-export { OnlineFbank };
