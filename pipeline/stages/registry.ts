@@ -10,6 +10,7 @@ export const BUILTIN_STAGE_MODULES = {
   gain: siblingModuleUrl(import.meta.url, './gain/gain-stage'),
   denoise: siblingModuleUrl(import.meta.url, './denoise/denoise-stage'),
   vad: siblingModuleUrl(import.meta.url, './vad/vad-stage'),
+  asr: siblingModuleUrl(import.meta.url, './asr/asr-stage'),
 } as const;
 
 export type BuiltinStageName = keyof typeof BUILTIN_STAGE_MODULES;
