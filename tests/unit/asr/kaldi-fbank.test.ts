@@ -52,6 +52,7 @@ describe.skipIf(missing !== undefined)(
               worst = Math.max(worst, Math.abs(got - (frame.values[bin] as number)));
             }
           }
+          console.info(`fbank vs kaldi-native-fbank, ${clip.file} (${setName}): max |error| ${worst.toExponential(2)}`);
           expect(worst).toBeLessThan(reference.tolerance_abs);
         });
       }
