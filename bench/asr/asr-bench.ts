@@ -13,6 +13,7 @@ import type { AsrEngine, AsrHypothesis } from '../../pipeline/engines/asr/asr-en
 import { ASR_ENGINES, type AsrEngineName, loadAsrEngine } from '../../pipeline/engines/asr/load-asr-engine.js';
 import { ParaformerEngine } from '../../pipeline/engines/asr/paraformer-engine.js';
 import { SenseVoiceEngine } from '../../pipeline/engines/asr/sense-voice-engine.js';
+import { WhisperEngine } from '../../pipeline/engines/asr/whisper/whisper-engine.js';
 import { createRootLogger } from '../../pipeline/logging/logger.js';
 import { ModelNotInstalledError, openModelStore } from '../../pipeline/models/index.js';
 import { mandarinClips, SHARED_PATHS } from '../frontend/shared-data.js';
@@ -20,6 +21,7 @@ import type { BenchReport, BenchTarget } from '../harness/report.js';
 import { percentileOf, round } from '../harness/report.js';
 import type { BenchOptions } from '../registry.js';
 import { writeParaformerStandIn, writeSenseVoiceStandIn } from '../stand-ins/asr-stand-ins.js';
+import { writeWhisperStandIn } from '../stand-ins/whisper-stand-ins.js';
 import { characterErrorRate } from './character-error-rate.js';
 import { SAMPLE_RATE_HZ, transcribedClips, utteranceOfLength } from './utterances.js';
 
@@ -127,6 +129,12 @@ export async function measureSubject(
   figures[subject.label] = entry;
 }
 
+const STAND_IN_LOADERS: Record<AsrEngineName, (dir: string) => Promise<AsrEngine>> = {
+  'sense-voice': (dir) => SenseVoiceEngine.load(writeSenseVoiceStandIn(dir)),
+  paraformer: (dir) => ParaformerEngine.load(writeParaformerStandIn(dir)),
+  whisper: (dir) => WhisperEngine.load(writeWhisperStandIn(dir)),
+};
+
 /**
  * An engine that is not installed is still measured on its stand-in graph (the real
  * signature and metadata, made-up weights), labelled as such: the figures are collar's
@@ -135,10 +143,7 @@ export async function measureSubject(
 async function measureStandIn(name: AsrEngineName, repeats: number, rows: Row[], figures: Record<string, unknown>) {
   const dir = mkdtempSync(join(tmpdir(), 'collar-bench-asr-'));
   try {
-    const engine =
-      name === 'sense-voice'
-        ? await SenseVoiceEngine.load(writeSenseVoiceStandIn(dir))
-        : await ParaformerEngine.load(writeParaformerStandIn(dir));
+    const engine = await STAND_IN_LOADERS[name](dir);
     try {
       await measureSubject({ label: `${name} STAND-IN`, engine }, repeats, rows, figures, [], false);
     } finally {

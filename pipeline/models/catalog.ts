@@ -16,6 +16,17 @@ const SENSE_VOICE_REPO =
 const PARAFORMER_REPO =
   'https://huggingface.co/csukuangfj/sherpa-onnx-paraformer-zh-2023-09-14/resolve/def027084691107096b5ebba69785756d63de6c5';
 
+/**
+ * onnx-community's transformers.js exports of OpenAI Whisper, each pinned to a revision.
+ * The sizes and sha256 below are the published files at that revision, as recorded in
+ * several independent public pin lists (the .onnx hashes are also the Hub's LFS oids).
+ */
+const WHISPER_REVISIONS = {
+  tiny: 'ff4177021cc41f7db950912b73ea4fdf7d01d8e7',
+  base: '1846881b6b3a3024392c1eea3ad983695bc23925',
+  small: '36050c46d777d46dc4b5f43f6d90574fc38f8732',
+} as const;
+
 const mirror = (path: string): Source => ({ kind: 'mirror', path });
 const url = (href: string): Source => ({ kind: 'url', url: href });
 
@@ -30,6 +41,40 @@ const OPUS_MT_TOKENIZER: ReadonlyArray<[name: string, sizeBytes: number, sha256:
   ['tokenizer_config.json', 282, '08849acc0a539c4749d8665e9d6217735503a97871ccebeea8a762d5fba1acf7'],
   ['vocab.json', 1747906, '08a119a1defd522fa047cb5e3bfe3e89633e96caa38ced0dc9cee7ef1021a011'],
 ];
+
+/** [file name in the store, path in the repository, size, sha256]. */
+type WhisperFile = [name: string, repoPath: string, sizeBytes: number, sha256: string];
+
+/** Config, tokenizer and preprocessor files shared by the three sizes' lists below. */
+const WHISPER_PREPROCESSOR: WhisperFile = [
+  'preprocessor_config.json',
+  'preprocessor_config.json',
+  339,
+  'a6a76d28c93edb273669eb9e0b0636a2bddbb1272c3261e47b7ca6dfdbac1b8d',
+];
+const WHISPER_TOKENIZER: WhisperFile = [
+  'tokenizer.json',
+  'tokenizer.json',
+  2480466,
+  '27fc476bfe7f17299480be2273fc0608e4d5a99aba2ab5dec5374b4482d1a566',
+];
+
+function whisper(size: keyof typeof WHISPER_REVISIONS, parameters: string, files: WhisperFile[]): ModelSpec {
+  const id = `whisper-${size}`;
+  const repo = `https://huggingface.co/onnx-community/whisper-${size}/resolve/${WHISPER_REVISIONS[size]}`;
+  return {
+    id,
+    task: 'asr',
+    description: `Whisper ${size} (${parameters}), multilingual recogniser prompted for Mandarin (onnx-community transformers.js export, int8 weights)`,
+    license: 'MIT (OpenAI Whisper weights)',
+    files: files.map(([name, repoPath, sizeBytes, sha256]) => ({
+      name,
+      sizeBytes,
+      sha256,
+      sources: [mirror(`${id}/${name}`), url(`${repo}/${repoPath}`)],
+    })),
+  };
+}
 
 function sileroVad(version: 'v5' | 'v6', sha256: string, gitRef: string): ModelSpec {
   return {
@@ -129,6 +174,93 @@ export const BUILTIN_CATALOG: ModelSpec[] = [
       },
     ],
   },
+  whisper('tiny', '39M parameters', [
+    [
+      'encoder_model_quantized.onnx',
+      'onnx/encoder_model_quantized.onnx',
+      10124990,
+      '2af4a414ca47aa30f61246017e5fe82b0a8d229281d1255ba666a2a7f6b84d19',
+    ],
+    [
+      'decoder_model_merged_quantized.onnx',
+      'onnx/decoder_model_merged_quantized.onnx',
+      30719241,
+      '25e807a962b6349356d0ea5d0dfe530b7e5bf0e2a484aeca0359d03143faddd3',
+    ],
+    ['config.json', 'config.json', 2243, '46aeea0a406afbeb563fc8e59ca10609203df4299af6a83f73752fef369efd2d'],
+    [
+      'generation_config.json',
+      'generation_config.json',
+      3772,
+      'f5c67e5a4f7102f8cb4d058bc95da276bbc19eeec997267c3bb0f25ef68facd1',
+    ],
+    WHISPER_PREPROCESSOR,
+    WHISPER_TOKENIZER,
+    [
+      'tokenizer_config.json',
+      'tokenizer_config.json',
+      282683,
+      '2a4c4281cf9f51ac6ccc406fdc711a087afe6530f671fa7b80953edc498275ce',
+    ],
+  ]),
+  whisper('base', '74M parameters', [
+    [
+      'encoder_model_quantized.onnx',
+      'onnx/encoder_model_quantized.onnx',
+      23201314,
+      '5862993336bf33acd23736071aae2b32261d3b1b2f37780194460d4ef974dd46',
+    ],
+    [
+      'decoder_model_merged_quantized.onnx',
+      'onnx/decoder_model_merged_quantized.onnx',
+      53693315,
+      'fa3ef9902734ce5ae6f9ef2bdb2ba9a6c4b5785b09f4f420ce036573dc9d090b',
+    ],
+    ['config.json', 'config.json', 2243, 'f4d0608f7d918166da7edb3e188de5ef1bfe70d9802e785d271fd88111e9cf4b'],
+    [
+      'generation_config.json',
+      'generation_config.json',
+      3832,
+      '61070cf8de25b1e9256e8e102ded49d8d24a8369ed36ef84fdf21549e68125a0',
+    ],
+    WHISPER_PREPROCESSOR,
+    WHISPER_TOKENIZER,
+    [
+      'tokenizer_config.json',
+      'tokenizer_config.json',
+      282682,
+      '2e036e4dbacfdeb7242c7d4ec4149f4a16e86026048f94d1637e3a8ee9c6a573',
+    ],
+  ]),
+  whisper('small', '244M parameters', [
+    [
+      'encoder_model_quantized.onnx',
+      'onnx/encoder_model_quantized.onnx',
+      92326160,
+      'a43a83f3c5361cd591cfa7c36f14b43cf7cb22f47a415cc14a8d557be800fa92',
+    ],
+    [
+      'decoder_model_merged_quantized.onnx',
+      'onnx/decoder_model_merged_quantized.onnx',
+      156750845,
+      'ec07c3cbb64172c39791e26ee870a65ac22b458c36722bfe2776b3dbf741e0c9',
+    ],
+    ['config.json', 'config.json', 2227, '457854d452f17661e197d74aee12b8e74fb75ba30ebfaa7426d0d61ea1e08a18'],
+    [
+      'generation_config.json',
+      'generation_config.json',
+      3893,
+      'f538b28220c6a6d6f1af1458d4141cacb4ef4963df3de98a19490440c412ddf0',
+    ],
+    WHISPER_PREPROCESSOR,
+    WHISPER_TOKENIZER,
+    [
+      'tokenizer_config.json',
+      'tokenizer_config.json',
+      282683,
+      '2a4c4281cf9f51ac6ccc406fdc711a087afe6530f671fa7b80953edc498275ce',
+    ],
+  ]),
   {
     id: 'opus-mt-zh-en',
     task: 'mt',

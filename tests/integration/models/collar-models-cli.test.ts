@@ -178,6 +178,9 @@ describe('collar models: bad input', () => {
       'silero-vad-v6:installed',
       'sense-voice-small:missing',
       'paraformer-zh:missing',
+      'whisper-tiny:missing',
+      'whisper-base:missing',
+      'whisper-small:missing',
       'opus-mt-zh-en:missing',
     ]);
   });
