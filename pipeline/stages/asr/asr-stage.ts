@@ -1,11 +1,15 @@
 /**
- * Recognition as a pipeline stage. It takes the utterance frames the VAD stage hands on
- * (tagged with their utterance id), feeds each utterance to its own recogniser stream, and
- * reports `transcript` events: partial hypotheses while the parent speaks, then the final
- * text. The utterance ends at the VAD's `speechEnd`, which arrives on the control lane,
- * ahead of the audio; the stage finishes the stream once it has processed the frames up
- * to the reported end (or when the next utterance's frames start, or at flush). Decoding
- * never blocks the frame loop: final decodes run while the next frames arrive.
+ * Recognition as a pipeline stage. It takes the utterance frames the VAD stage hands on,
+ * feeds each utterance to its own recogniser stream, and reports `transcript` events:
+ * partial hypotheses while the parent speaks, then the final text.
+ *
+ * Which utterance a frame belongs to: in the same thread the VAD tags its frames; across a
+ * ring the tag is lost, and the frame's position (samples consumed from the ring, i.e. the
+ * VAD's output) is looked up among the utterances the VAD announced on the control lane
+ * (`speechStart.outputStartSample` … `speechEnd.outputEndSample`). The lane runs ahead of
+ * the audio, so an utterance is finished once the frames up to its reported end have been
+ * processed (or when the next utterance's frames start, or at flush). Decoding never blocks
+ * the frame loop: final decodes run while the next frames arrive.
  */
 import { z } from 'zod';
 import type { AudioFrame } from '../../bus/audio-frame.js';
@@ -30,14 +34,32 @@ export interface TranscriptEvent extends AsrHypothesis {
   utteranceId: string;
 }
 
+/**
+ * Frame positions are either the original stream's (tagged frames, same thread) or the
+ * VAD output's (frames read from a ring); an utterance's end is compared in the same kind.
+ */
+type PositionKind = 'stream' | 'output';
+
 interface OpenUtterance {
   utteranceId: string;
+  positions: PositionKind;
   stream: AsrStream;
-  /** Stream position just past the last sample accepted. */
+  /** Position just past the last sample accepted. */
   receivedUpToSample: number;
   /** Set by speechEnd: finish once the audio up to here is in. */
   endSample?: number;
 }
+
+/** An utterance the VAD announced on the lane, by its place in the VAD's output. */
+interface AnnouncedUtterance {
+  utteranceId: string;
+  outputStartSample: number;
+  outputEndSample?: number;
+  /** The end in stream positions, for tagged frames. */
+  streamEndSample?: number;
+}
+
+const MAX_ANNOUNCED = 16;
 
 type EngineLoader = (options: z.output<typeof AsrStageOptionsSchema>, ctx: StageContext) => Promise<AsrEngine>;
 
@@ -54,6 +76,7 @@ export class AsrStage implements Stage {
   private engine: AsrEngine | undefined;
   private open: OpenUtterance | undefined;
   private readonly finishing = new Set<Promise<void>>();
+  private readonly announced: AnnouncedUtterance[] = [];
   private floatSamples = new Float32Array(0);
 
   /** `loadEngine` is for tests; the pipeline builds the stage from options alone. */
@@ -71,10 +94,11 @@ export class AsrStage implements Stage {
   }
 
   process(frame: AudioFrame): void {
-    const { utteranceId } = frame;
+    const positions: PositionKind = frame.utteranceId === undefined ? 'output' : 'stream';
+    const utteranceId = frame.utteranceId ?? this.announcedAt(frame.ptsSamples)?.utteranceId;
     if (utteranceId === undefined) return;
     if (this.open && this.open.utteranceId !== utteranceId) this.finishOpen();
-    const open = this.open ?? this.openUtterance(utteranceId);
+    const open = this.open ?? this.openUtterance(utteranceId, positions);
     if (this.floatSamples.length !== frame.samples.length) this.floatSamples = new Float32Array(frame.samples.length);
     toFloatSamples(frame.samples, this.floatSamples);
     open.stream.accept(this.floatSamples);
@@ -83,9 +107,28 @@ export class AsrStage implements Stage {
   }
 
   onControl(event: ControlEvent): void {
-    if (event.type !== 'speechEnd' || this.open?.utteranceId !== event.utteranceId) return;
-    this.open.endSample = event.endSample;
-    if (this.open.receivedUpToSample >= event.endSample) this.finishOpen();
+    if (event.type === 'speechStart' && event.outputStartSample !== undefined) {
+      this.announced.push({ utteranceId: event.utteranceId, outputStartSample: event.outputStartSample });
+      if (this.announced.length > MAX_ANNOUNCED) this.announced.shift();
+    }
+    if (event.type !== 'speechEnd') return;
+    const announced = this.announced.find((a) => a.utteranceId === event.utteranceId);
+    if (announced) {
+      announced.streamEndSample = event.endSample;
+      if (event.outputEndSample !== undefined) announced.outputEndSample = event.outputEndSample;
+    }
+    const open = this.open;
+    if (open?.utteranceId !== event.utteranceId) return;
+    open.endSample = open.positions === 'stream' ? event.endSample : event.outputEndSample;
+    if (open.endSample !== undefined && open.receivedUpToSample >= open.endSample) this.finishOpen();
+  }
+
+  /** The announced utterance whose output span holds `outputSample`. */
+  private announcedAt(outputSample: number): AnnouncedUtterance | undefined {
+    return this.announced.findLast(
+      (a) =>
+        a.outputStartSample <= outputSample && (a.outputEndSample === undefined || outputSample < a.outputEndSample),
+    );
   }
 
   async flush(): Promise<void> {
@@ -104,14 +147,23 @@ export class AsrStage implements Stage {
     await this.engine?.dispose();
   }
 
-  private openUtterance(utteranceId: string): OpenUtterance {
+  private openUtterance(utteranceId: string, positions: PositionKind): OpenUtterance {
     const engine = this.engine;
     if (!engine) throw new Error('asr stage: process() before start()');
     const stream = engine.createStream({
       partialIntervalMs: this.options.partialIntervalMs,
       onPartial: (hypothesis) => this.report(utteranceId, hypothesis),
     });
-    this.open = { utteranceId, stream, receivedUpToSample: 0 };
+    // The end may have been announced before the first frame came through the ring.
+    const announced = this.announced.find((a) => a.utteranceId === utteranceId);
+    const endSample = positions === 'stream' ? announced?.streamEndSample : announced?.outputEndSample;
+    this.open = {
+      utteranceId,
+      positions,
+      stream,
+      receivedUpToSample: 0,
+      ...(endSample !== undefined ? { endSample } : {}),
+    };
     return this.open;
   }
 

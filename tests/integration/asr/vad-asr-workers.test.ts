@@ -1,0 +1,128 @@
+/**
+ * VAD and ASR in two worker threads with a ring between them, as the pipeline runs them:
+ * a real Mandarin clip in 5 dB noise goes in; frame tags do not cross the ring, so the ASR
+ * stage finds the utterance by the output positions the VAD put on the control lane, and
+ * recognises exactly the utterance's audio (SenseVoice stand-in, installed through the
+ * store from a catalog override that the workers read from the environment).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildNoisyScenario } from '../../../bench/frontend/noisy-scenario.js';
+import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
+import { speechUtterances } from '../../../bench/frontend/speech-truth.js';
+import { writeSenseVoiceStandIn } from '../../../bench/stand-ins/asr-stand-ins.js';
+import { readPipelineWav, resampleSignal } from '../../../device/audio/read-pipeline-wav.js';
+import { readWav } from '../../../device/audio/wav-file.js';
+import { AudioBus } from '../../../pipeline/bus/audio-bus.js';
+import type { ControlEvent } from '../../../pipeline/control/control-event.js';
+import { ControlLane } from '../../../pipeline/control/control-lane.js';
+import { openModelStore } from '../../../pipeline/models/index.js';
+import type { TranscriptEvent } from '../../../pipeline/stages/asr/asr-stage.js';
+import { BUILTIN_STAGE_MODULES } from '../../../pipeline/stages/registry.js';
+import { forwardEndpointEvents } from '../../../pipeline/stages/vad/lane-forwarder.js';
+import { WorkerHost } from '../../../pipeline/workers/worker-host.js';
+import { captureLogger } from '../../doubles/test-logger.js';
+import { tempDir } from '../../helpers/model-cache.js';
+import { publishToMirror, writeCatalogFile } from '../../helpers/stand-in-catalog.js';
+import { FAST_SUPERVISION, until } from '../workers/helpers.js';
+
+const CLIP = `${SHARED_PATHS.mandarinDir}/llamacpp_sample.wav`;
+const missing = firstMissing([CLIP, SHARED_PATHS.cc0Noise]);
+if (missing) console.warn(`skipping VAD→ASR worker test: ${missing} is missing (../shared not present)`);
+
+const work = tempDir('vad-asr-workers');
+const savedEnv = { ...process.env };
+afterAll(() => {
+  process.env = savedEnv;
+  work.remove();
+});
+
+describe.skipIf(missing !== undefined)('VAD → ring → ASR, in worker threads', () => {
+  it('recognises exactly the utterance the VAD found, and reports partials first', async () => {
+    const built = join(work.path, 'built');
+    mkdirSync(built);
+    const model = writeSenseVoiceStandIn(built);
+    const mirror = join(work.path, 'mirror');
+    process.env.COLLAR_MODEL_CATALOG = writeCatalogFile(join(work.path, 'catalog.json'), [
+      publishToMirror(mirror, 'sense-voice-small', 'asr', [model.model, model.tokens]),
+    ]);
+    process.env.COLLAR_MODEL_MIRROR = mirror;
+    process.env.COLLAR_MODEL_CACHE = join(work.path, 'cache');
+    // Loading never downloads: install first, as `collar models fetch` would.
+    await openModelStore().fetch('sense-voice-small');
+
+    const clean = (await readPipelineWav(CLIP)).samples;
+    const noiseWav = readWav(SHARED_PATHS.cc0Noise);
+    const noise = await resampleSignal(noiseWav.samples, noiseWav.sampleRate, 16_000);
+    const scenario = buildNoisyScenario(clean, speechUtterances(clean), noise, {
+      padBeforeSamples: 24_000,
+      padAfterSamples: 32_000,
+      snrDb: 5,
+    });
+    const frameLength = 320;
+    const bus = new AudioBus();
+    const mic = bus.create('mic', 'int16', frameLength * 1000);
+    const speech = bus.create('speech', 'int16', frameLength * 1000);
+    const { logger } = captureLogger('warn');
+    const lane = new ControlLane(logger);
+    const endpoints: ControlEvent[] = [];
+    lane.subscribe((event) => endpoints.push(event));
+    const supervision = { ...FAST_SUPERVISION, readyTimeoutMs: 20_000, pingTimeoutMs: 20_000 };
+    const vad = new WorkerHost({
+      stageName: 'vad',
+      stageModuleUrl: BUILTIN_STAGE_MODULES.vad,
+      input: mic,
+      output: speech,
+      frameLengthSamples: frameLength,
+      supervision,
+      logger,
+    });
+    const asr = new WorkerHost({
+      stageName: 'asr',
+      stageModuleUrl: BUILTIN_STAGE_MODULES.asr,
+      stageOptions: { engine: 'sense-voice', partialIntervalMs: 400 },
+      input: speech,
+      frameLengthSamples: frameLength,
+      supervision,
+      logger,
+    });
+    const transcripts: TranscriptEvent[] = [];
+    asr.on('stageEvent', (name, data) => {
+      if (name === 'transcript') transcripts.push(data as TranscriptEvent);
+    });
+    const stopForwarding = forwardEndpointEvents(vad, lane, logger);
+    const stopControl = lane.subscribe((event) => asr.control(event));
+    await Promise.all([vad.start(), asr.start()]);
+    try {
+      const pcm = new Int16Array(scenario.samples.length - (scenario.samples.length % frameLength));
+      for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round((scenario.samples[i] as number) * 32_767);
+      expect(mic.push(pcm)).toBe(pcm.length);
+      mic.close();
+      const ends = () => endpoints.filter((e) => e.type === 'speechEnd').length;
+      await until(() => mic.availableRead() === 0 && ends() > 0, 25_000);
+      await until(() => transcripts.filter((t) => t.isFinal).length === ends(), 25_000);
+    } finally {
+      stopForwarding();
+      stopControl();
+      await Promise.all([vad.stop(), asr.stop()]);
+    }
+    const starts = endpoints.filter((e) => e.type === 'speechStart');
+    const ends = endpoints.filter((e) => e.type === 'speechEnd');
+    expect(starts[0]?.type === 'speechStart' && starts[0].outputStartSample).toBe(0);
+    expect(ends.length).toBeGreaterThan(0);
+    for (const [index, end] of ends.entries()) {
+      const start = starts[index];
+      if (start?.type !== 'speechStart' || end.type !== 'speechEnd') throw new Error('events out of order');
+      const mine = transcripts.filter((t) => t.utteranceId === end.utteranceId);
+      const finals = mine.filter((t) => t.isFinal);
+      expect(finals).toHaveLength(1);
+      // Exactly the utterance's audio: from its pre-roll to the last frame the VAD handed on.
+      const utteranceSamples = (end.outputEndSample ?? Number.NaN) - (start.outputStartSample ?? Number.NaN);
+      expect(((finals[0]?.audioMs ?? 0) * 16_000) / 1000).toBe(utteranceSamples);
+      // Partials while it was spoken, all before its final.
+      expect(mine.length).toBeGreaterThan(1);
+      expect(mine.at(-1)?.isFinal).toBe(true);
+    }
+  }, 40_000);
+});
