@@ -9,6 +9,7 @@ import { registerBenchCommand } from './commands/bench.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDenoiseCommand } from './commands/denoise.js';
 import { registerDevicesCommand } from './commands/devices.js';
+import { registerListenCommand } from './commands/listen.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
@@ -29,6 +30,7 @@ function buildProgram(): Command {
   registerVadCommand(program);
   registerTranscribeCommand(program);
   registerTranslateCommand(program);
+  registerListenCommand(program);
   registerBenchCommand(program);
   registerModelsCommand(program);
   return program;

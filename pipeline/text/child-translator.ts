@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { MtEngine, MtTranslateOptions } from '../engines/mt/mt-engine.js';
+import { splitSentences } from '../engines/mt/sentence-splitter.js';
 import type { Phrasebook } from './phrasebook/phrasebook.js';
 import type { ChildSafetyFilter, SafetyReplacement } from './safety/child-safety-filter.js';
 
@@ -31,8 +32,12 @@ export interface ChildTranslatorParts {
   logger?: Logger;
 }
 
+/** Sentences remembered as already prefetched; the MT cache itself is bounded separately. */
+const MAX_PREFETCHED = 256;
+
 export class ChildTranslator {
   private mt: Promise<MtEngine> | undefined;
+  private readonly prefetched = new Set<string>();
 
   constructor(private readonly parts: ChildTranslatorParts) {}
 
@@ -74,6 +79,24 @@ export class ChildTranslator {
       safetyReplacements: safe.replacements,
       elapsedMs: performance.now() - started,
     };
+  }
+
+  /**
+   * Start translating the complete sentences of a partial transcript, so their MT results
+   * are cached by the time the final text arrives (the last piece may still be growing and
+   * is left alone). Best effort: failures are logged at debug level and otherwise ignored.
+   */
+  prefetch(partialChinese: string): void {
+    const pieces = splitSentences(partialChinese.trim());
+    const complete = /[。！？!?；;…]$/.test(partialChinese.trim()) ? pieces : pieces.slice(0, -1);
+    for (const sentence of complete) {
+      if (this.prefetched.has(sentence) || this.parts.phrasebook?.match(sentence)) continue;
+      this.prefetched.add(sentence);
+      this.mtEngine()
+        .then((mt) => mt.translate(sentence))
+        .catch((error: unknown) => this.parts.logger?.debug({ err: error, sentence }, 'prefetch translation failed'));
+    }
+    if (this.prefetched.size > MAX_PREFETCHED) this.prefetched.clear();
   }
 
   async dispose(): Promise<void> {

@@ -1,0 +1,149 @@
+/**
+ * `collar listen`: hear the wearer and print, utterance by utterance, what was recognised
+ * and the English the child would hear — the translating pipeline up to synthesis
+ * (denoise → VAD → ASR in worker threads, then phrasebook / MT / safety filter). The
+ * microphone is a device or a WAV file.
+ */
+
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../../pipeline/config/load-config.js';
+import { ASR_ENGINES } from '../../../pipeline/engines/asr/load-asr-engine.js';
+import { DENOISE_ENGINES } from '../../../pipeline/engines/denoise/denoise-engine.js';
+import { loadMarianEngine } from '../../../pipeline/engines/mt/marian-engine.js';
+import { createRootLogger } from '../../../pipeline/logging/logger.js';
+import { openModelStore } from '../../../pipeline/models/index.js';
+import { ChildTranslator } from '../../../pipeline/text/child-translator.js';
+import { loadPhrasebook } from '../../../pipeline/text/phrasebook/load-phrasebook.js';
+import { PhrasebookFileError } from '../../../pipeline/text/phrasebook/phrasebook-file-error.js';
+import { ChildSafetyFilter } from '../../../pipeline/text/safety/child-safety-filter.js';
+import type { CaptureEndpoint } from '../../audio/endpoints.js';
+import { PortAudioCapture } from '../../audio/portaudio-capture.js';
+import { listDevices, resolveDevice } from '../../audio/portaudio-devices.js';
+import { WavCapture } from '../../audio/wav-capture.js';
+import { WavFormatError } from '../../audio/wav-file.js';
+import { type HeardUtterance, runListen } from '../../session/listen-session.js';
+import { UsageError } from '../exit-codes.js';
+import { defaultPhrasebookFile } from './translate.js';
+
+interface ListenCliOptions {
+  in?: string;
+  captureDevice?: string;
+  realtime?: boolean;
+  duration?: string;
+  engine: string;
+  denoise: string;
+  translate: boolean;
+  phrasebook?: string;
+  json?: boolean;
+}
+
+function describe(heard: HeardUtterance): string {
+  const span = `${heard.startS.toFixed(2)}–${heard.endS.toFixed(2)} s`;
+  const lines = [`${heard.utteranceId}  ${span}  ${heard.chinese || '(nothing recognised)'}`];
+  if (heard.translation) {
+    const t = heard.translation;
+    const source = t.source === 'phrasebook' ? `phrasebook ${t.phrase?.id}` : t.source;
+    lines.push(
+      `   → ${t.english}   (${source}; text ${heard.endpointToTextMs.toFixed(0)} ms, English ${heard.endpointToEnglishMs?.toFixed(0) ?? '?'} ms after the end)`,
+    );
+  } else if (heard.translationError) {
+    lines.push(`   → not translated: ${heard.translationError}`);
+  }
+  return lines.join('\n');
+}
+
+export function registerListenCommand(program: Command): void {
+  program
+    .command('listen')
+    .description('recognise and translate what the wearer says, utterance by utterance (no synthesis yet)')
+    .option('--in <file.wav>', 'read the microphone from a WAV file instead of a device')
+    .option('--capture-device <name|id>', 'PortAudio capture device (see `collar devices`)')
+    .option('--realtime', 'feed --in at real-time speed instead of as fast as possible')
+    .option('--duration <seconds>', 'stop after this long (a device listens until Ctrl-C otherwise)')
+    .option('--engine <name>', `recogniser: auto | ${ASR_ENGINES.join(' | ')}`, 'auto')
+    .option('--denoise <engine>', `noise suppression: auto | ${DENOISE_ENGINES.join(' | ')}`, 'auto')
+    .option('--no-translate', 'print the transcripts only')
+    .option('--phrasebook <file>', 'the family phrasebook JSON (default: phrasebook.json beside the config file)')
+    .option('--json', 'print one JSON line per utterance')
+    .action(async (options: ListenCliOptions) => {
+      if (options.engine !== 'auto' && !(ASR_ENGINES as readonly string[]).includes(options.engine)) {
+        throw new UsageError(`unknown engine "${options.engine}"; choose one of auto, ${ASR_ENGINES.join(', ')}`);
+      }
+      if (options.denoise !== 'auto' && !(DENOISE_ENGINES as readonly string[]).includes(options.denoise)) {
+        throw new UsageError(
+          `unknown denoise engine "${options.denoise}"; choose one of auto, ${DENOISE_ENGINES.join(', ')}`,
+        );
+      }
+      const duration = options.duration === undefined ? undefined : Number(options.duration);
+      if (duration !== undefined && !(duration > 0))
+        throw new UsageError(`--duration must be a number > 0, got "${options.duration}"`);
+      const { config } = loadConfig({ file: program.opts<{ config?: string }>().config });
+      const logger = createRootLogger({
+        level: config.logging.level === 'info' ? 'warn' : config.logging.level,
+        file: config.logging.file,
+      });
+
+      let capture: CaptureEndpoint;
+      if (options.in) {
+        try {
+          capture = new WavCapture({ path: options.in, realtime: options.realtime ?? false });
+        } catch (error) {
+          if (error instanceof WavFormatError) throw new UsageError(error.message);
+          throw error;
+        }
+      } else {
+        const devices = await listDevices();
+        const wanted = options.captureDevice ?? config.audio.captureDevice;
+        const device =
+          wanted === undefined
+            ? devices.find((d) => d.maxInputChannels > 0)
+            : resolveDevice(devices, wanted, 'capture');
+        if (!device) throw new UsageError('no capture device found; use --in <file.wav>, or see `collar devices`');
+        capture = new PortAudioCapture({ device });
+      }
+
+      let translator: ChildTranslator | undefined;
+      if (options.translate) {
+        const fallback = defaultPhrasebookFile();
+        const userFile = options.phrasebook ?? (existsSync(fallback) ? fallback : undefined);
+        let phrasebook: Awaited<ReturnType<typeof loadPhrasebook>>;
+        try {
+          phrasebook = await loadPhrasebook({ logger, ...(userFile ? { userFile } : {}) });
+        } catch (error) {
+          if (error instanceof PhrasebookFileError) throw new UsageError(error.message);
+          throw error;
+        }
+        const store = openModelStore({ logger });
+        translator = new ChildTranslator({
+          phrasebook,
+          loadMt: () => loadMarianEngine(store, { logger }),
+          safety: new ChildSafetyFilter(logger),
+          logger,
+        });
+      }
+
+      const abort = new AbortController();
+      const onSignal = (): void => abort.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        const report = await runListen({
+          capture,
+          config,
+          logger,
+          denoise: { engine: options.denoise as 'auto' },
+          asr: { engine: options.engine as 'auto' },
+          ...(translator ? { translator } : {}),
+          ...(duration !== undefined ? { durationSeconds: duration } : {}),
+          signal: abort.signal,
+          onUtterance: (heard) => process.stdout.write(`${options.json ? JSON.stringify(heard) : describe(heard)}\n`),
+        });
+        process.stderr.write(
+          `listened to ${report.audioSeconds.toFixed(2)} s of ${report.capture} in ${report.wallSeconds.toFixed(2)} s: ${report.utterances.length} utterance(s)\n`,
+        );
+      } finally {
+        process.off('SIGINT', onSignal);
+        await translator?.dispose();
+      }
+    });
+}

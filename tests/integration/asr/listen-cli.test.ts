@@ -1,0 +1,87 @@
+/**
+ * `collar listen` on real Mandarin recordings: denoise (GTCRN from the ../shared mirror),
+ * VAD and ASR (the SenseVoice stand-in) in worker threads, then translation on the main
+ * thread. The stand-in's words are made up, so the checks are on what the pipeline decides:
+ * how many utterances, where they are, and that each was recognised and handed to MT.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
+import { writeSenseVoiceStandIn } from '../../../bench/stand-ins/asr-stand-ins.js';
+import { tempDir } from '../../helpers/model-cache.js';
+import { runCollar } from '../../helpers/run-collar.js';
+import { publishToMirror, writeCatalogFile } from '../../helpers/stand-in-catalog.js';
+
+const CLIP = join(SHARED_PATHS.mandarinDir, 'llamacpp_sample.wav');
+const missing = firstMissing([CLIP, SHARED_PATHS.gtcrnModel]);
+if (missing) console.warn(`skipping collar listen tests: ${missing} is missing (../shared not present)`);
+
+const work = tempDir('listen-cli');
+afterAll(() => work.remove());
+let env: Record<string, string> = {};
+
+interface HeardLine {
+  utteranceId: string;
+  startS: number;
+  endS: number;
+  chinese: string;
+  endpointToTextMs: number;
+  translationError?: string;
+}
+
+describe.skipIf(missing !== undefined)('collar listen', () => {
+  beforeAll(() => {
+    const built = join(work.path, 'built');
+    mkdirSync(built);
+    const model = writeSenseVoiceStandIn(built);
+    const mirror = join(work.path, 'mirror');
+    env = {
+      COLLAR_MODEL_CATALOG: writeCatalogFile(join(work.path, 'catalog.json'), [
+        publishToMirror(mirror, 'sense-voice-small', 'asr', [model.model, model.tokens]),
+      ]),
+      COLLAR_MODEL_MIRROR: `${mirror}:${SHARED_PATHS.modelsDir}`,
+      COLLAR_MODEL_CACHE: join(work.path, 'cache'),
+      XDG_CONFIG_HOME: join(work.path, 'config'),
+    };
+    expect(runCollar(['models', 'fetch', 'sense-voice-small', 'gtcrn'], env).code).toBe(0);
+  });
+
+  it('prints each utterance the VAD finds, recognised, in order, as JSON lines', () => {
+    const result = runCollar(['listen', '--in', CLIP, '--json', '--no-translate'], env, 60_000);
+    expect(result.code).toBe(0);
+    const heard = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as HeardLine);
+    // The recording holds two phrases with a pause between them (the endpointing bench finds the same).
+    expect(heard.map((h) => h.utteranceId)).toEqual(['utt-1', 'utt-2']);
+    for (const h of heard) {
+      expect(h.chinese.length).toBeGreaterThan(0);
+      expect(h.endS).toBeGreaterThan(h.startS);
+      expect(h.endpointToTextMs).toBeGreaterThanOrEqual(0);
+    }
+    expect((heard[1]?.startS ?? 0) > (heard[0]?.endS ?? 0)).toBe(true);
+    expect(result.stderr).toMatch(/listened to 6\.00 s of WAV file .* 2 utterance\(s\)/);
+  });
+
+  it('hands each transcript to translation, and says how to install MT when it is missing', () => {
+    const result = runCollar(['listen', '--in', CLIP], env, 60_000);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^utt-1 {2}\d+\.\d\d–\d+\.\d\d s {2}\S+/m);
+    expect(result.stdout.match(/not translated: .*collar models fetch opus-mt-zh-en/g)).toHaveLength(2);
+  });
+
+  it('refuses a bad WAV, an unknown engine and a bad duration with exit 2', () => {
+    for (const args of [
+      ['listen', '--in', join(work.path, 'absent.wav')],
+      ['listen', '--in', CLIP, '--engine', 'magic'],
+      ['listen', '--in', CLIP, '--denoise', 'magic'],
+      ['listen', '--in', CLIP, '--duration', '-3'],
+    ]) {
+      const result = runCollar(args, env);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/collar: /);
+    }
+  });
+});
