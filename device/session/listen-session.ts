@@ -1,14 +1,16 @@
 /**
  * Listen mode: what the wearer says, recognised and translated, utterance by utterance —
  * the translating half of the pipeline, before synthesis. The microphone (a device or a
- * WAV file) feeds three worker-hosted stages chained by rings: denoise → VAD → ASR. The
- * VAD's endpoint events go on the control lane (the ASR stage follows them to find and end
- * utterances); transcripts come back as stage events, and the main thread translates each
- * final one (phrasebook, MT, safety filter), prefetching complete sentences from partials.
+ * WAV file) feeds two workers joined by a ring: denoise, then VAD → ASR chained in one
+ * worker (the VAD's utterance tags and end events reach the ASR in order only inside one
+ * thread). The VAD's endpoint events also go on the control lane; transcripts come back as
+ * stage events, and the main thread translates each final one (phrasebook, MT, safety
+ * filter), prefetching complete sentences from partials.
  */
 import type { Logger } from 'pino';
 import { AudioBus } from '../../pipeline/bus/audio-bus.js';
 import { frameLengthSamples, msToSamples, PIPELINE_SAMPLE_RATE } from '../../pipeline/bus/audio-frame.js';
+import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
 import type { CollarConfig } from '../../pipeline/config/schema.js';
 import type { ControlEvent } from '../../pipeline/control/control-event.js';
 import { ControlLane } from '../../pipeline/control/control-lane.js';
@@ -20,12 +22,17 @@ import type { ChildTranslation, ChildTranslator } from '../../pipeline/text/chil
 import { WorkerHost } from '../../pipeline/workers/worker-host.js';
 import type { CaptureEndpoint } from '../audio/endpoints.js';
 
+/** Longest wait, after a stop, for the utterance in progress to be recognised. */
+const DRAIN_TIMEOUT_MS = 5_000;
+
 export interface HeardUtterance {
   utteranceId: string;
   /** Stream positions of the speech, in seconds. */
   startS: number;
   endS: number;
   chinese: string;
+  /** Audio the recogniser got: the speech plus its pre-roll and the trailing pause. */
+  audioMs: number;
   asrDecodeMs: number;
   /** From the VAD's end decision to the final transcript, and to the English. */
   endpointToTextMs: number;
@@ -63,16 +70,16 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
   const bus = new AudioBus();
   const mic = bus.create('mic', 'int16', capacity);
   const clean = bus.create('clean', 'int16', capacity);
-  const speech = bus.create('speech', 'int16', capacity);
   const host = (
-    stageName: 'denoise' | 'vad' | 'asr',
-    input: typeof mic,
-    output: typeof mic | undefined,
+    stageName: string,
+    stageModuleUrl: string,
+    input: RingBuffer,
+    output: RingBuffer | undefined,
     stageOptions: unknown,
   ) =>
     new WorkerHost({
       stageName,
-      stageModuleUrl: BUILTIN_STAGE_MODULES[stageName],
+      stageModuleUrl,
       stageOptions,
       input,
       ...(output ? { output } : {}),
@@ -81,18 +88,21 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
       logger,
       logLevel: config.logging.level,
     });
-  const denoise = host('denoise', mic, clean, options.denoise);
-  const vad = host('vad', clean, speech, {});
-  const asr = host('asr', speech, undefined, options.asr);
-  const hosts = [denoise, vad, asr];
+  const denoise = host('denoise', BUILTIN_STAGE_MODULES.denoise, mic, clean, options.denoise);
+  const listen = host('vad+asr', BUILTIN_STAGE_MODULES.chain, clean, undefined, {
+    stages: [
+      { name: 'vad', options: {} },
+      { name: 'asr', options: options.asr },
+    ],
+  });
+  const hosts = [denoise, listen];
 
   const lane = new ControlLane(logger);
   const endDecidedAt = new Map<string, { wallMs: number; event: Extract<ControlEvent, { type: 'speechEnd' }> }>();
   lane.subscribe((event) => {
     if (event.type === 'speechEnd') endDecidedAt.set(event.utteranceId, { wallMs: performance.now(), event });
-    asr.control(event);
   });
-  const stopForwarding = forwardEndpointEvents(vad, lane, logger);
+  const stopForwarding = forwardEndpointEvents(listen, lane, logger);
 
   const utterances: HeardUtterance[] = [];
   const pending = new Set<Promise<void>>();
@@ -102,27 +112,39 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
       return;
     }
     const ended = endDecidedAt.get(transcript.utteranceId);
+    endDecidedAt.delete(transcript.utteranceId);
     const heard: HeardUtterance = {
       utteranceId: transcript.utteranceId,
       startS: (ended?.event.startSample ?? 0) / PIPELINE_SAMPLE_RATE,
       endS: (ended?.event.endSample ?? 0) / PIPELINE_SAMPLE_RATE,
       chinese: transcript.text,
+      audioMs: transcript.audioMs,
       asrDecodeMs: transcript.decodeMs,
       endpointToTextMs: ended ? performance.now() - ended.wallMs : Number.NaN,
     };
-    const done = translate(options.translator, heard, ended?.wallMs).then(() => {
-      utterances.push(heard);
-      options.onUtterance?.(heard);
-    });
+    const done = translate(options.translator, heard, ended?.wallMs)
+      .then(() => {
+        utterances.push(heard);
+        options.onUtterance?.(heard);
+      })
+      .catch((error: unknown) =>
+        logger.error({ err: error, utteranceId: heard.utteranceId }, 'reporting an utterance failed'),
+      )
+      .finally(() => pending.delete(done));
     pending.add(done);
-    void done.finally(() => pending.delete(done));
   };
-  asr.on('stageEvent', (name, data) => {
+  listen.on('stageEvent', (name, data) => {
     if (name === 'transcript') onTranscript(data as TranscriptEvent);
   });
 
   const startedMs = performance.now();
   let failure: Error | undefined;
+  // The end of the input travels down the chain; the ASR's flush is the last step.
+  const drained = new Promise<void>((resolve) => {
+    listen.on('flushed', (message) => {
+      if (message.reason === 'end-of-stream') resolve();
+    });
+  });
   const finished = new Promise<void>((resolve) => {
     const fail = (error: Error): void => {
       failure ??= error;
@@ -130,10 +152,7 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
     };
     capture.on('error', fail);
     for (const h of hosts) h.once('failed', fail);
-    // The end of the file travels down the chain; the ASR stage's flush is the last step.
-    asr.on('flushed', (message) => {
-      if (message.reason === 'end-of-stream') resolve();
-    });
+    void drained.then(resolve);
     if (options.durationSeconds !== undefined) setTimeout(resolve, options.durationSeconds * 1000).unref();
     options.signal?.addEventListener('abort', () => resolve(), { once: true });
   });
@@ -141,6 +160,13 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
     await Promise.all(hosts.map((h) => h.start()));
     await capture.start(mic);
     await finished;
+    if (!failure) {
+      // Stopped by time or by the user: end the input so the utterance in progress is
+      // still recognised and reported, but do not wait forever for it.
+      await capture.stop();
+      mic.close();
+      await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_TIMEOUT_MS).unref())]);
+    }
     await Promise.all(pending);
   } finally {
     await capture.stop();

@@ -9,10 +9,7 @@
  * - setVolume: output level in dB relative to the calibrated level.
  * - setMode: translate (normal use) or monitor (pass-through for device testers).
  * - speechStart / speechEnd: the endpointer's decisions, with stream sample positions
- *   (16 kHz); the controller follows them, and stages downstream of the VAD may too. The
- *   VAD stage adds where the utterance starts and ends in its own output (which holds only
- *   utterance audio): frame tags do not cross a ring, so a stage in another worker finds an
- *   utterance's frames by these positions.
+ *   (16 kHz); the controller follows them, and stages downstream of the VAD may too.
  */
 import { z } from 'zod';
 
@@ -40,7 +37,6 @@ export const ControlEventSchema = z.discriminatedUnion('type', [
     utteranceId: z.string().min(1),
     startSample: z.number().int().min(0),
     preRollStartSample: z.number().int().min(0),
-    outputStartSample: z.number().int().min(0).optional(),
   }),
   z.strictObject({
     type: z.literal('speechEnd'),
@@ -49,7 +45,6 @@ export const ControlEventSchema = z.discriminatedUnion('type', [
     endSample: z.number().int().min(0),
     decidedAtSample: z.number().int().min(0),
     reason: z.enum(['silence', 'maxLength', 'endOfStream']),
-    outputEndSample: z.number().int().min(0).optional(),
   }),
 ]);
 

@@ -11,6 +11,7 @@ export const BUILTIN_STAGE_MODULES = {
   denoise: siblingModuleUrl(import.meta.url, './denoise/denoise-stage'),
   vad: siblingModuleUrl(import.meta.url, './vad/vad-stage'),
   asr: siblingModuleUrl(import.meta.url, './asr/asr-stage'),
+  chain: siblingModuleUrl(import.meta.url, './chain/chain-stage'),
 } as const;
 
 export type BuiltinStageName = keyof typeof BUILTIN_STAGE_MODULES;

@@ -82,14 +82,15 @@ export class ChildTranslator {
   }
 
   /**
-   * Start translating the complete sentences of a partial transcript, so their MT results
-   * are cached by the time the final text arrives (the last piece may still be growing and
-   * is left alone). Best effort: failures are logged at debug level and otherwise ignored.
+   * Start translating the settled sentences of a partial transcript, so their MT results
+   * are cached by the time the final text arrives. The last piece is always left alone:
+   * it is still growing, even when the recogniser has already put a full stop after it
+   * (inverse text normalisation punctuates every hypothesis). Each sentence is sent once.
+   * Best effort: failures are logged at debug level and otherwise ignored.
    */
   prefetch(partialChinese: string): void {
-    const pieces = splitSentences(partialChinese.trim());
-    const complete = /[。！？!?；;…]$/.test(partialChinese.trim()) ? pieces : pieces.slice(0, -1);
-    for (const sentence of complete) {
+    const settled = splitSentences(partialChinese.trim()).slice(0, -1);
+    for (const sentence of settled) {
       if (this.prefetched.has(sentence) || this.parts.phrasebook?.match(sentence)) continue;
       this.prefetched.add(sentence);
       this.mtEngine()

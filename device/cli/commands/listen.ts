@@ -78,11 +78,11 @@ export function registerListenCommand(program: Command): void {
       const duration = options.duration === undefined ? undefined : Number(options.duration);
       if (duration !== undefined && !(duration > 0))
         throw new UsageError(`--duration must be a number > 0, got "${options.duration}"`);
-      const { config } = loadConfig({ file: program.opts<{ config?: string }>().config });
-      const logger = createRootLogger({
-        level: config.logging.level === 'info' ? 'warn' : config.logging.level,
-        file: config.logging.file,
-      });
+      const loaded = loadConfig({ file: program.opts<{ config?: string }>().config }).config;
+      // The utterances are this command's output: routine info logs would bury them.
+      const level = loaded.logging.level === 'info' ? 'warn' : loaded.logging.level;
+      const config = { ...loaded, logging: { ...loaded.logging, level } };
+      const logger = createRootLogger({ level, file: config.logging.file });
 
       let capture: CaptureEndpoint;
       if (options.in) {

@@ -15,6 +15,11 @@ import { readInputWav } from './denoise.js';
 
 const ENGINE_CHOICES: readonly AsrEngineChoice[] = ['auto', ...ASR_ENGINES];
 const FRAME_SAMPLES = 320;
+/**
+ * The recognisers decode a segment in one pass (cost grows faster than its length); the
+ * live pipeline cuts utterances at 15 s plus at most 3 s more.
+ */
+const MAX_TRANSCRIBE_S = 60;
 
 interface TranscribeCliOptions {
   in: string;
@@ -49,15 +54,30 @@ export function registerTranscribeCommand(program: Command): void {
         throw new UsageError(`--partial-interval-ms must be a number ≥ 20, got "${options.partialIntervalMs}"`);
       }
       const audio = await readInputWav(options.in);
+      const durationS = audio.samples.length / audio.sampleRate;
+      if (durationS > MAX_TRANSCRIBE_S) {
+        throw new UsageError(
+          `${options.in} is ${durationS.toFixed(0)} s long; transcribe takes one utterance of up to ${MAX_TRANSCRIBE_S} s. ` +
+            `For a longer recording run \`collar listen --in ${options.in} --no-translate\`, which splits it at the pauses.`,
+        );
+      }
       const logger = createRootLogger({ level: 'warn' });
       const engine = await loadAsrEngine(options.engine as AsrEngineChoice, openModelStore({ logger }), {
         language: options.language as SenseVoiceLanguage,
         logger,
       });
       try {
+        // With --json, stdout holds only the JSON document; partials go to stderr.
+        const partialsOut = options.json ? process.stderr : process.stdout;
         const final = options.partials
-          ? await transcribeWithPartials(engine.createStream.bind(engine), audio.samples, partialIntervalMs)
+          ? await transcribeWithPartials(
+              engine.createStream.bind(engine),
+              audio.samples,
+              partialIntervalMs,
+              partialsOut,
+            )
           : await engine.transcribe(audio.samples);
+        if (options.partials && !options.json) process.stdout.write(`[final ${(final.audioMs / 1000).toFixed(2)} s] `);
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ file: options.in, engine: engine.id, ...final }, null, 2)}\n`);
         } else {
@@ -82,17 +102,15 @@ async function transcribeWithPartials(
   },
   samples: Float32Array,
   partialIntervalMs: number,
+  out: NodeJS.WritableStream,
 ): Promise<AsrHypothesis> {
   const stream = createStream({
     partialIntervalMs,
-    onPartial: (hypothesis) =>
-      process.stdout.write(`[partial ${(hypothesis.audioMs / 1000).toFixed(2)} s] ${hypothesis.text}\n`),
+    onPartial: (hypothesis) => out.write(`[partial ${(hypothesis.audioMs / 1000).toFixed(2)} s] ${hypothesis.text}\n`),
   });
   for (let start = 0; start < samples.length; start += FRAME_SAMPLES) {
     stream.accept(samples.subarray(start, start + FRAME_SAMPLES));
     await stream.idle();
   }
-  const final = await stream.finish();
-  process.stdout.write(`[final ${(final.audioMs / 1000).toFixed(2)} s] `);
-  return final;
+  return stream.finish();
 }

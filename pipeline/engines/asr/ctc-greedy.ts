@@ -21,14 +21,13 @@ export function ctcGreedyDecode(
   frameCount: number,
   vocabSize: number,
   blankId: number,
-  firstFrame = 0,
 ): number[] {
   if (logits.length < frameCount * vocabSize) {
     throw new RangeError(`CTC: ${logits.length} logits cannot hold ${frameCount} frames × ${vocabSize} tokens`);
   }
   const tokens: number[] = [];
   let previous = -1;
-  for (let frame = firstFrame; frame < frameCount; frame++) {
+  for (let frame = 0; frame < frameCount; frame++) {
     const best = argmaxRow(logits, frame, vocabSize);
     if (best !== blankId && best !== previous) tokens.push(best);
     previous = best;

@@ -56,7 +56,8 @@ export class RedecodingStream<FrontEnd> implements AsrStream {
           if (!this.cancelled) this.options.onPartial?.(hypothesis);
         })
         .catch(() => {
-          // A failed partial is not fatal: the final decode will report the error.
+          // A failed partial (or a throwing onPartial) is not fatal: a model error shows
+          // again in the final decode, which reports it.
         })
         .finally(() => {
           this.inFlight = undefined;
@@ -69,7 +70,9 @@ export class RedecodingStream<FrontEnd> implements AsrStream {
     this.finished = true;
     await this.inFlight;
     if (this.cancelled) throw new AsrCancelledError('the utterance was cancelled before its endpoint');
-    return this.decodeNow(true);
+    const final = await this.decodeNow(true);
+    if (this.cancelled) throw new AsrCancelledError('the utterance was cancelled while its final text was decoded');
+    return final;
   }
 
   cancel(): void {

@@ -29,12 +29,14 @@
  * widths 2–4 use beam-search.ts over the same sessions, because transformers.js 4.3.1's
  * `generate` silently decodes greedily whatever `num_beams` says.
  */
+
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../../logging/logger.js';
 import type { ModelStore } from '../../models/index.js';
 import { ort } from '../onnx-session.js';
+import { localOnlyTransformers, SerialQueue, type Transformers } from '../transformers-local.js';
 import { beamSearch } from './beam-search.js';
 import { MarianDecoderStepper } from './marian-decoder.js';
 import {
@@ -47,7 +49,6 @@ import { MarianTokenizer } from './marian-tokenizer.js';
 import { checkBeamWidth } from './mt-engine.js';
 import { type SentenceTranslator, Translator, type TranslatorOptions } from './translator.js';
 
-type Transformers = typeof import('@huggingface/transformers');
 type TransformersModel = Awaited<ReturnType<Transformers['MarianMTModel']['from_pretrained']>>;
 
 export const OPUS_MT_ZH_EN = 'opus-mt-zh-en';
@@ -88,20 +89,6 @@ export interface MarianModelOptions {
 
 export const defaultMaxNewTokens = (sourceTokens: number): number => Math.min(256, 2 * sourceTokens + 10);
 
-let transformersModule: Promise<Transformers> | undefined;
-
-/** transformers.js, set to read local files only (process-wide, and the same for every caller). */
-async function localOnlyTransformers(): Promise<Transformers> {
-  transformersModule ??= import('@huggingface/transformers').then((transformers) => {
-    transformers.env.allowRemoteModels = false;
-    transformers.env.allowLocalModels = true;
-    transformers.env.useFSCache = false;
-    transformers.env.useBrowserCache = false;
-    return transformers;
-  });
-  return transformersModule;
-}
-
 function requireFile(paths: Record<string, string>, modelId: string, fileName: string): string {
   const path = paths[fileName];
   if (!path) throw new Error(`the catalog entry for ${modelId} has no ${fileName}, which the Marian engine needs`);
@@ -110,7 +97,7 @@ function requireFile(paths: Record<string, string>, modelId: string, fileName: s
 
 export class MarianModel implements SentenceTranslator {
   readonly id: string;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private disposed = false;
   private readonly underlineId: number | undefined;
 
@@ -208,7 +195,7 @@ export class MarianModel implements SentenceTranslator {
 
   /** One sentence of Chinese → English. Calls run one at a time, in order. */
   translateSentence(sentence: string, options: { beamWidth: number; signal?: AbortSignal }): Promise<string> {
-    return this.serially(async () => {
+    return this.queue.run(async () => {
       const ids = this.tokenizer.encode(sentence);
       if (!this.hasContent(ids)) {
         this.options.logger?.debug(
@@ -251,7 +238,7 @@ export class MarianModel implements SentenceTranslator {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.tail.catch(() => undefined);
+    await this.queue.idle();
     await this.model.dispose();
   }
 
@@ -329,12 +316,6 @@ export class MarianModel implements SentenceTranslator {
     if (ids.length <= max) return ids;
     this.options.logger?.warn({ tokens: ids.length, max }, 'source sentence too long for the model; truncated');
     return [...ids.slice(0, max - 1), this.tokenizer.eosTokenId];
-  }
-
-  private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(task, task);
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 }
 

@@ -1,15 +1,15 @@
 /**
- * Recognition as a pipeline stage. It takes the utterance frames the VAD stage hands on,
- * feeds each utterance to its own recogniser stream, and reports `transcript` events:
- * partial hypotheses while the parent speaks, then the final text.
+ * Recognition as a pipeline stage. It takes the utterance frames the VAD stage hands on
+ * (tagged with their utterance id), feeds each utterance to its own recogniser stream, and
+ * reports `transcript` events: partial hypotheses while the parent speaks, then the final
+ * text. The utterance ends at the VAD's `speechEnd`; the stage finishes the stream once it
+ * has processed the frames up to the reported end (or when the next utterance's frames
+ * start, or at flush).
  *
- * Which utterance a frame belongs to: in the same thread the VAD tags its frames; across a
- * ring the tag is lost, and the frame's position (samples consumed from the ring, i.e. the
- * VAD's output) is looked up among the utterances the VAD announced on the control lane
- * (`speechStart.outputStartSample` … `speechEnd.outputEndSample`). The lane runs ahead of
- * the audio, so an utterance is finished once the frames up to its reported end have been
- * processed (or when the next utterance's frames start, or at flush). Decoding never blocks
- * the frame loop: final decodes run while the next frames arrive.
+ * Tags do not cross a ring, so the stage runs behind the VAD in the same worker (the
+ * `chain` stage), where the VAD's frames and its end event arrive in order. Untagged
+ * frames are ignored. The final decode is not awaited by `process`, but ONNX Runtime's
+ * `run` holds the thread while it computes, so a long decode does delay the next frames.
  */
 import { z } from 'zod';
 import type { AudioFrame } from '../../bus/audio-frame.js';
@@ -34,32 +34,14 @@ export interface TranscriptEvent extends AsrHypothesis {
   utteranceId: string;
 }
 
-/**
- * Frame positions are either the original stream's (tagged frames, same thread) or the
- * VAD output's (frames read from a ring); an utterance's end is compared in the same kind.
- */
-type PositionKind = 'stream' | 'output';
-
 interface OpenUtterance {
   utteranceId: string;
-  positions: PositionKind;
   stream: AsrStream;
-  /** Position just past the last sample accepted. */
+  /** Stream position just past the last sample accepted. */
   receivedUpToSample: number;
   /** Set by speechEnd: finish once the audio up to here is in. */
   endSample?: number;
 }
-
-/** An utterance the VAD announced on the lane, by its place in the VAD's output. */
-interface AnnouncedUtterance {
-  utteranceId: string;
-  outputStartSample: number;
-  outputEndSample?: number;
-  /** The end in stream positions, for tagged frames. */
-  streamEndSample?: number;
-}
-
-const MAX_ANNOUNCED = 16;
 
 type EngineLoader = (options: z.output<typeof AsrStageOptionsSchema>, ctx: StageContext) => Promise<AsrEngine>;
 
@@ -76,7 +58,6 @@ export class AsrStage implements Stage {
   private engine: AsrEngine | undefined;
   private open: OpenUtterance | undefined;
   private readonly finishing = new Set<Promise<void>>();
-  private readonly announced: AnnouncedUtterance[] = [];
   private floatSamples = new Float32Array(0);
 
   /** `loadEngine` is for tests; the pipeline builds the stage from options alone. */
@@ -94,11 +75,10 @@ export class AsrStage implements Stage {
   }
 
   process(frame: AudioFrame): void {
-    const positions: PositionKind = frame.utteranceId === undefined ? 'output' : 'stream';
-    const utteranceId = frame.utteranceId ?? this.announcedAt(frame.ptsSamples)?.utteranceId;
+    const { utteranceId } = frame;
     if (utteranceId === undefined) return;
     if (this.open && this.open.utteranceId !== utteranceId) this.finishOpen();
-    const open = this.open ?? this.openUtterance(utteranceId, positions);
+    const open = this.open ?? this.openUtterance(utteranceId);
     if (this.floatSamples.length !== frame.samples.length) this.floatSamples = new Float32Array(frame.samples.length);
     toFloatSamples(frame.samples, this.floatSamples);
     open.stream.accept(this.floatSamples);
@@ -107,28 +87,9 @@ export class AsrStage implements Stage {
   }
 
   onControl(event: ControlEvent): void {
-    if (event.type === 'speechStart' && event.outputStartSample !== undefined) {
-      this.announced.push({ utteranceId: event.utteranceId, outputStartSample: event.outputStartSample });
-      if (this.announced.length > MAX_ANNOUNCED) this.announced.shift();
-    }
-    if (event.type !== 'speechEnd') return;
-    const announced = this.announced.find((a) => a.utteranceId === event.utteranceId);
-    if (announced) {
-      announced.streamEndSample = event.endSample;
-      if (event.outputEndSample !== undefined) announced.outputEndSample = event.outputEndSample;
-    }
-    const open = this.open;
-    if (open?.utteranceId !== event.utteranceId) return;
-    open.endSample = open.positions === 'stream' ? event.endSample : event.outputEndSample;
-    if (open.endSample !== undefined && open.receivedUpToSample >= open.endSample) this.finishOpen();
-  }
-
-  /** The announced utterance whose output span holds `outputSample`. */
-  private announcedAt(outputSample: number): AnnouncedUtterance | undefined {
-    return this.announced.findLast(
-      (a) =>
-        a.outputStartSample <= outputSample && (a.outputEndSample === undefined || outputSample < a.outputEndSample),
-    );
+    if (event.type !== 'speechEnd' || this.open?.utteranceId !== event.utteranceId) return;
+    this.open.endSample = event.endSample;
+    if (this.open.receivedUpToSample >= event.endSample) this.finishOpen();
   }
 
   async flush(): Promise<void> {
@@ -147,23 +108,14 @@ export class AsrStage implements Stage {
     await this.engine?.dispose();
   }
 
-  private openUtterance(utteranceId: string, positions: PositionKind): OpenUtterance {
+  private openUtterance(utteranceId: string): OpenUtterance {
     const engine = this.engine;
     if (!engine) throw new Error('asr stage: process() before start()');
     const stream = engine.createStream({
       partialIntervalMs: this.options.partialIntervalMs,
       onPartial: (hypothesis) => this.report(utteranceId, hypothesis),
     });
-    // The end may have been announced before the first frame came through the ring.
-    const announced = this.announced.find((a) => a.utteranceId === utteranceId);
-    const endSample = positions === 'stream' ? announced?.streamEndSample : announced?.outputEndSample;
-    this.open = {
-      utteranceId,
-      positions,
-      stream,
-      receivedUpToSample: 0,
-      ...(endSample !== undefined ? { endSample } : {}),
-    };
+    this.open = { utteranceId, stream, receivedUpToSample: 0 };
     return this.open;
   }
 

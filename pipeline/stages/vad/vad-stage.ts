@@ -42,8 +42,6 @@ export class VadStage implements Stage {
   private floatSamples = new Float32Array(0);
   /** Output frame in the input's sample type (Int16 rings stay Int16), reused. */
   private taggedFrame: AudioFrame | undefined;
-  /** Samples handed on so far: the position in this stage's output stream. */
-  private emittedSamples = 0;
 
   constructor(options: VadOptions = {}) {
     this.options = VadOptionsSchema.parse(options);
@@ -94,20 +92,10 @@ export class VadStage implements Stage {
     tagged.channels = frame.channels;
     tagged.utteranceId = utteranceId;
     this.ctx?.emit(tagged);
-    this.emittedSamples += samples.length;
   }
 
-  /**
-   * Events are reported before the frames of the same call are sent, so at a start the
-   * output position is where the pre-roll will begin, and at an end it is just past the
-   * utterance's last frame.
-   */
   private report(event: EndpointEvent): void {
-    const positioned =
-      event.type === 'speechStart'
-        ? { ...event, outputStartSample: this.emittedSamples }
-        : { ...event, outputEndSample: this.emittedSamples };
-    this.ctx?.emitEvent(event.type, positioned);
+    this.ctx?.emitEvent(event.type, event);
   }
 
   flush(): void {

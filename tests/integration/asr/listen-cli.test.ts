@@ -26,6 +26,7 @@ interface HeardLine {
   startS: number;
   endS: number;
   chinese: string;
+  audioMs: number;
   endpointToTextMs: number;
   translationError?: string;
 }
@@ -59,6 +60,9 @@ describe.skipIf(missing !== undefined)('collar listen', () => {
     for (const h of heard) {
       expect(h.chinese.length).toBeGreaterThan(0);
       expect(h.endS).toBeGreaterThan(h.startS);
+      // The recogniser got all of the speech (plus pre-roll and the pause that ended it).
+      expect(h.audioMs).toBeGreaterThanOrEqual((h.endS - h.startS) * 1000);
+      expect(h.audioMs).toBeLessThanOrEqual((h.endS - h.startS) * 1000 + 200 + 600);
       expect(h.endpointToTextMs).toBeGreaterThanOrEqual(0);
     }
     expect((heard[1]?.startS ?? 0) > (heard[0]?.endS ?? 0)).toBe(true);

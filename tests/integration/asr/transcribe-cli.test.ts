@@ -72,6 +72,21 @@ describe('collar transcribe', () => {
     expect(parsed.text).toBe(expectedSenseVoiceText(lfrFramesFor(16000)));
   });
 
+  it('--partials with --json keeps stdout one JSON document (partials go to stderr)', () => {
+    const wav = writeTestWav('speech-json.wav', 1, 0.5);
+    const result = runCollar(['transcribe', '--in', wav, '--partials', '--json'], env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).isFinal).toBe(true);
+    expect(result.stderr).toMatch(/^\[partial 0\.40 s\]/m);
+  });
+
+  it('refuses a recording longer than one utterance can be, pointing to collar listen', () => {
+    const wav = writeTestWav('long.wav', 61, 0.1);
+    const result = runCollar(['transcribe', '--in', wav], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/61 s long; .*collar listen --in .* --no-translate/);
+  });
+
   it('silence gives empty text and says nothing was recognised', () => {
     const wav = writeTestWav('silence.wav', 1, 0);
     const result = runCollar(['transcribe', '--in', wav], env);

@@ -73,4 +73,12 @@ describe('RedecodingStream', () => {
     expect(partials).toEqual([]);
     await expect(stream.finish()).rejects.toBeInstanceOf(AsrCancelledError);
   });
+
+  it('cancel while the final text is being decoded still makes finish reject', async () => {
+    const stream = new RedecodingStream(new CountingDecoderDouble(30), 16000, {});
+    stream.accept(chunk);
+    const finishing = stream.finish();
+    setTimeout(() => stream.cancel(), 5);
+    await expect(finishing).rejects.toBeInstanceOf(AsrCancelledError);
+  });
 });

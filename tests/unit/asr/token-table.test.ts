@@ -60,11 +60,6 @@ describe('ctcGreedyDecode', () => {
     expect(ctcGreedyDecode(logitsFor(path, 11), path.length, 11, 0)).toEqual([5, 6, 6, 2]);
   });
 
-  it('skips prompt frames', () => {
-    const path = [3, 7, 8, 9, 5, 5, 6];
-    expect(ctcGreedyDecode(logitsFor(path, 11), path.length, 11, 0, 4)).toEqual([5, 6]);
-  });
-
   it('known logits decode to known text', () => {
     const table = TokenTable.fromLines(SENTENCEPIECE_TABLE, 't');
     const path = [0, 5, 5, 0, 0, 6, 0, 2, 2, 0, 10];

@@ -84,12 +84,13 @@ describe('ChildTranslator.prefetch', () => {
   it('translates the complete sentences of a partial ahead of the final, once each', async () => {
     const mt = new ScriptedMtEngineDouble({ '我们去公园。': "We're going to the park." });
     const { translator } = translatorWith(mt);
+    translator.prefetch('我们去公园。');
     translator.prefetch('我们去公园。然后');
-    translator.prefetch('我们去公园。然后吃冰');
+    translator.prefetch('我们去公园。然后吃冰。');
     await new Promise((resolve) => setTimeout(resolve, 10));
-    // The growing last piece is left alone; the complete sentence is sent once.
+    // The last piece is still growing (even with a full stop); a settled sentence is sent once.
     expect(mt.calls).toEqual(['我们去公园。']);
-    translator.prefetch('宝贝该上床睡觉了。');
+    translator.prefetch('宝贝该上床睡觉了。好吗');
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(mt.calls).toEqual(['我们去公园。']);
   });

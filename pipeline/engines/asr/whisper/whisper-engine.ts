@@ -35,10 +35,12 @@
  * Partials: the RedecodingStream re-decodes the growing segment (the front end is just the
  * accumulated 16 kHz samples). Model calls are serialised across streams.
  */
+
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../../../logging/logger.js';
 import { ModelNotInstalledError, type ModelStore } from '../../../models/index.js';
 import { ModelMismatchError, type ort } from '../../onnx-session.js';
+import { localOnlyTransformers, SerialQueue, type Transformers } from '../../transformers-local.js';
 import type { AsrEngine, AsrHypothesis, AsrStream, AsrStreamOptions } from '../asr-engine.js';
 import { RedecodingStream, type SegmentDecoder } from '../redecoding-stream.js';
 import {
@@ -51,7 +53,6 @@ import {
 import { readWhisperConfig, type WhisperModelConfig } from './whisper-config.js';
 import { throwIfMismatched, whisperSignatureProblems } from './whisper-signature.js';
 
-type Transformers = typeof import('@huggingface/transformers');
 type WhisperModel = InstanceType<Transformers['WhisperForConditionalGeneration']>;
 type WhisperTokenizer = InstanceType<Transformers['WhisperTokenizer']>;
 
@@ -107,20 +108,6 @@ export interface WhisperStoreOptions extends WhisperOptions {
   size?: WhisperSize;
 }
 
-let transformersModule: Promise<Transformers> | undefined;
-
-/** transformers.js, set to read local files only (process-wide, as marian-engine.ts sets it). */
-async function localOnlyTransformers(): Promise<Transformers> {
-  transformersModule ??= import('@huggingface/transformers').then((transformers) => {
-    transformers.env.allowRemoteModels = false;
-    transformers.env.allowLocalModels = true;
-    transformers.env.useFSCache = false;
-    transformers.env.useBrowserCache = false;
-    return transformers;
-  });
-  return transformersModule;
-}
-
 function checkLanguage(language: string | undefined): WhisperLanguage {
   const chosen = language ?? 'zh';
   if (!(WHISPER_LANGUAGES as readonly string[]).includes(chosen))
@@ -161,7 +148,7 @@ export class WhisperEngine implements AsrEngine, SegmentDecoder<WhisperFrontEnd>
   private readonly maxNewTokens: number;
   private readonly silenceRms: number;
   private readonly logger: Logger | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private disposed = false;
 
   private constructor(parts: Parts, options: WhisperOptions) {
@@ -301,13 +288,13 @@ export class WhisperEngine implements AsrEngine, SegmentDecoder<WhisperFrontEnd>
   decode(frontEnd: WhisperFrontEnd): Promise<{ text: string; tokenIds: number[] }> {
     // Read before any await: the view keeps showing these samples whatever is appended later.
     const samples = frontEnd.samples.view();
-    return this.serially(() => this.recognise(samples, frontEnd));
+    return this.queue.run(() => this.recognise(samples, frontEnd));
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.tail.catch(() => undefined);
+    await this.queue.idle();
     await this.model.dispose();
   }
 
@@ -364,12 +351,6 @@ export class WhisperEngine implements AsrEngine, SegmentDecoder<WhisperFrontEnd>
       );
     const endOfText = this.config.prompt.endOfText;
     return sequence.slice(this.promptIds.length).filter((id) => id < endOfText);
-  }
-
-  private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(task, task);
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 }
 
