@@ -22,6 +22,10 @@ export const BENCHES: Record<string, { description: string; load: () => Promise<
       'MT ms per sentence (greedy, beam 2/4), phrasebook lookup and threshold, tokenizer and safety-filter cost',
     load: () => import('./mt/mt-bench.js'),
   },
+  tts: {
+    description: 'time to first audio and real-time factor per voice pack (12-word sentence)',
+    load: () => import('./tts/tts-bench.js'),
+  },
   frontend: {
     description: 'denoise SI-SDR gain and real-time factor, VAD cost, endpointing accuracy on real recordings',
     load: () => import('./frontend/frontend-bench.js'),

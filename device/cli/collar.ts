@@ -15,6 +15,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerTranscribeCommand } from './commands/transcribe.js';
 import { registerTranslateCommand } from './commands/translate.js';
 import { registerVadCommand } from './commands/vad.js';
+import { registerVoicesCommand } from './commands/voices.js';
 import { EXIT, UsageError } from './exit-codes.js';
 
 function buildProgram(): Command {
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerListenCommand(program);
   registerBenchCommand(program);
   registerModelsCommand(program);
+  registerVoicesCommand(program);
   return program;
 }
 

