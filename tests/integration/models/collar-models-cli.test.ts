@@ -182,6 +182,8 @@ describe('collar models: bad input', () => {
       'whisper-base:missing',
       'whisper-small:missing',
       'opus-mt-zh-en:missing',
+      'piper-en-us-joe-medium:missing',
+      'kokoro-82m:missing',
     ]);
   });
 });
