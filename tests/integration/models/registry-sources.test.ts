@@ -24,10 +24,25 @@ let server: FixtureServer;
 let cache: ReturnType<typeof tempDir>;
 let work: ReturnType<typeof tempDir>;
 
+/**
+ * The store makes its registry work folders in os.tmpdir(). Other test files fetch from
+ * registries at the same time (in other processes), so this file gets a temp folder of its
+ * own: the clean-up checks below then see only this file's folders.
+ */
+const savedTmpdir = process.env.TMPDIR;
+let privateTmp: ReturnType<typeof tempDir>;
+
 beforeAll(async () => {
+  privateTmp = tempDir('registry-tmp');
+  process.env.TMPDIR = privateTmp.path;
   server = await startFixtureServer();
 });
-afterAll(() => server.close());
+afterAll(() => {
+  server.close();
+  if (savedTmpdir === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmpdir;
+  privateTmp.remove();
+});
 beforeEach(() => {
   cache = tempDir('model-cache');
   work = tempDir('registry-work');
