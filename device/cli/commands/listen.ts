@@ -11,22 +11,29 @@ import { loadConfig } from '../../../pipeline/config/load-config.js';
 import { ASR_ENGINES } from '../../../pipeline/engines/asr/load-asr-engine.js';
 import { DENOISE_ENGINES } from '../../../pipeline/engines/denoise/denoise-engine.js';
 import { loadMarianEngine } from '../../../pipeline/engines/mt/marian-engine.js';
+import { loadTtsEngine } from '../../../pipeline/engines/tts/load-tts-engine.js';
+import type { ClauseSynthesizer } from '../../../pipeline/engines/tts/tts-engine.js';
 import { createRootLogger } from '../../../pipeline/logging/logger.js';
 import { openModelStore } from '../../../pipeline/models/index.js';
 import { ChildTranslator } from '../../../pipeline/text/child-translator.js';
 import { loadPhrasebook } from '../../../pipeline/text/phrasebook/load-phrasebook.js';
 import { PhrasebookFileError } from '../../../pipeline/text/phrasebook/phrasebook-file-error.js';
 import { ChildSafetyFilter } from '../../../pipeline/text/safety/child-safety-filter.js';
+import { VoicePackUsageError } from '../../../voices/errors.js';
+import { VoicePackRegistry } from '../../../voices/pack-registry.js';
 import type { CaptureEndpoint } from '../../audio/endpoints.js';
 import { PortAudioCapture } from '../../audio/portaudio-capture.js';
 import { listDevices, resolveDevice } from '../../audio/portaudio-devices.js';
 import { WavCapture } from '../../audio/wav-capture.js';
-import { WavFormatError } from '../../audio/wav-file.js';
+import { WavFormatError, writeWav16 } from '../../audio/wav-file.js';
 import { type HeardUtterance, runListen } from '../../session/listen-session.js';
+import { SpokenEnglish } from '../../session/spoken-english.js';
 import { UsageError } from '../exit-codes.js';
 import { defaultPhrasebookFile } from './translate.js';
 
 interface ListenCliOptions {
+  out?: string;
+  voice?: string;
   in?: string;
   captureDevice?: string;
   realtime?: boolean;
@@ -66,6 +73,8 @@ export function registerListenCommand(program: Command): void {
     .option('--no-translate', 'print the transcripts only')
     .option('--phrasebook <file>', 'the family phrasebook JSON (default: phrasebook.json beside the config file)')
     .option('--json', 'print one JSON line per utterance')
+    .option('--out <file.wav>', 'speak the English in the voice pack in use (or --voice) and write it here (16 kHz)')
+    .option('--voice <pack>', 'voice pack for --out (default: the one in use, see `collar voices list`)')
     .action(async (options: ListenCliOptions) => {
       if (options.engine !== 'auto' && !(ASR_ENGINES as readonly string[]).includes(options.engine)) {
         throw new UsageError(`unknown engine "${options.engine}"; choose one of auto, ${ASR_ENGINES.join(', ')}`);
@@ -123,6 +132,23 @@ export function registerListenCommand(program: Command): void {
         });
       }
 
+      let speech: SpokenEnglish | undefined;
+      let speechEngine: ClauseSynthesizer | undefined;
+      if (options.out) {
+        if (!options.translate) throw new UsageError('--out speaks the English: it cannot be used with --no-translate');
+        const registry = new VoicePackRegistry({ configuredId: config.controller.voice });
+        let entry: Awaited<ReturnType<VoicePackRegistry['get']>>;
+        try {
+          entry = options.voice ? await registry.get(options.voice) : (await registry.current()).entry;
+        } catch (error) {
+          if (error instanceof VoicePackUsageError) throw new UsageError(error.message);
+          throw error;
+        }
+        speechEngine = await loadTtsEngine(entry.pack, { logger, ...(entry.dir ? { packDir: entry.dir } : {}) });
+        speech = new SpokenEnglish(speechEngine, entry.pack, logger);
+      }
+      const spoken: Array<Promise<void>> = [];
+
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();
       process.once('SIGINT', onSignal);
@@ -136,14 +162,35 @@ export function registerListenCommand(program: Command): void {
           ...(translator ? { translator } : {}),
           ...(duration !== undefined ? { durationSeconds: duration } : {}),
           signal: abort.signal,
-          onUtterance: (heard) => process.stdout.write(`${options.json ? JSON.stringify(heard) : describe(heard)}\n`),
+          onUtterance: (heard) => {
+            const english = heard.translation?.english ?? '';
+            if (!speech || english === '') {
+              process.stdout.write(`${options.json ? JSON.stringify(heard) : describe(heard)}\n`);
+              return;
+            }
+            spoken.push(
+              speech.say(english).then((firstAudioMs) => {
+                const withSpeech = { ...heard, endpointToSpeechMs: (heard.endpointToEnglishMs ?? 0) + firstAudioMs };
+                process.stdout.write(
+                  `${options.json ? JSON.stringify(withSpeech) : `${describe(heard)}\n   ♪ first English audio ${withSpeech.endpointToSpeechMs.toFixed(0)} ms after the end of speech`}\n`,
+                );
+              }),
+            );
+          },
         });
+        await Promise.all(spoken);
+        if (speech && options.out) {
+          const samples = await speech.audio();
+          writeWav16(options.out, samples, 16_000);
+          process.stderr.write(`wrote the English to ${options.out} (${(samples.length / 16_000).toFixed(2)} s)\n`);
+        }
         process.stderr.write(
           `listened to ${report.audioSeconds.toFixed(2)} s of ${report.capture} in ${report.wallSeconds.toFixed(2)} s: ${report.utterances.length} utterance(s)\n`,
         );
       } finally {
         process.off('SIGINT', onSignal);
         await translator?.dispose();
+        await speechEngine?.dispose();
       }
     });
 }

@@ -4,11 +4,12 @@
  * thread. The stand-in's words are made up, so the checks are on what the pipeline decides:
  * how many utterances, where they are, and that each was recognised and handed to MT.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
 import { writeSenseVoiceStandIn } from '../../../bench/stand-ins/asr-stand-ins.js';
+import { readWav } from '../../../device/audio/wav-file.js';
 import { tempDir } from '../../helpers/model-cache.js';
 import { runCollar } from '../../helpers/run-collar.js';
 import { publishToMirror, writeCatalogFile } from '../../helpers/stand-in-catalog.js';
@@ -74,6 +75,44 @@ describe.skipIf(missing !== undefined)('collar listen', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^utt-1 {2}\d+\.\d\d–\d+\.\d\d s {2}\S+/m);
     expect(result.stdout.match(/not translated: .*collar models fetch opus-mt-zh-en/g)).toHaveLength(2);
+  });
+
+  it('--out speaks the English in the chosen voice pack and writes it as a 16 kHz WAV', () => {
+    // The stand-in's words are made up: give them a family phrasebook so each has English.
+    const heard = runCollar(['listen', '--in', CLIP, '--json', '--no-translate'], env, 60_000)
+      .stdout.trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as HeardLine);
+    const family = join(work.path, 'family.json');
+    writeFileSync(
+      family,
+      JSON.stringify({
+        version: 1,
+        entries: heard.map((h, i) => ({
+          id: `said-${i}`,
+          category: 'everyday',
+          zh: [h.chinese],
+          en: `Line number ${i + 1}, sweetie.`,
+        })),
+      }),
+    );
+    const out = join(work.path, 'english.wav');
+    const result = runCollar(
+      ['listen', '--in', CLIP, '--phrasebook', family, '--out', out, '--voice', 'en-gb-scotland'],
+      env,
+      60_000,
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/♪ first English audio \d+ ms after the end of speech/g)).toHaveLength(heard.length);
+    const wav = readWav(out);
+    expect([wav.sampleRate, wav.channels]).toEqual([16_000, 1]);
+    // Two short lines at the child-directed rate: a second or more each, and audible.
+    expect(wav.frames / 16_000).toBeGreaterThan(heard.length * 1);
+    expect(wav.frames / 16_000).toBeLessThan(heard.length * 5);
+    expect(Math.max(...Array.from(wav.samples, Math.abs))).toBeGreaterThan(0.1);
+    const unknown = runCollar(['listen', '--in', CLIP, '--out', join(work.path, 'x.wav'), '--voice', 'nope'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown voice pack "nope"; installed: en-us, /);
   });
 
   it('refuses a bad WAV, an unknown engine and a bad duration with exit 2', () => {
