@@ -18,16 +18,18 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  POCKETSPHINX,
+  pocketsphinxMissing,
+  recogniseEnglish,
+  writeRecognisableWav,
+} from '../../../bench/tts/pocketsphinx.js';
 import { wordErrorRate, words } from '../../../bench/tts/word-error-rate.js';
-import { resampleSignal } from '../../../device/audio/read-pipeline-wav.js';
-import { floatToInt16 } from '../../../device/audio/sample-convert.js';
-import { writeWav16 } from '../../../device/audio/wav-file.js';
 import { synthesizePackPreview } from '../../../pipeline/engines/tts/load-tts-engine.js';
 import { openModelStore } from '../../../pipeline/models/index.js';
 import { BUILTIN_VOICE_PACKS } from '../../../voices/builtin/index.js';
 import { captureLogger } from '../../doubles/test-logger.js';
 import { tempDir } from '../../helpers/model-cache.js';
-import { POCKETSPHINX, pocketsphinxMissing, recogniseEnglish } from '../../helpers/pocketsphinx.js';
 
 const SENTENCES = [
   'Time to brush your teeth.',
@@ -71,16 +73,8 @@ describe('built-in accents', () => {
     );
     const identified = new Map<string, number>();
 
-    async function wavAt16k(samples: Float32Array, sampleRateHz: number, name: string): Promise<string> {
-      const at16k = await resampleSignal(samples, sampleRateHz, 16_000);
-      const padded = new Float32Array(at16k.length + 8_000);
-      padded.set(at16k, 4_000);
-      const pcm = new Int16Array(padded.length);
-      floatToInt16(padded, pcm);
-      const wav = join(work.path, `${name}.wav`);
-      writeWav16(wav, pcm, 16_000);
-      return wav;
-    }
+    const wavAt16k = (samples: Float32Array, sampleRateHz: number, name: string) =>
+      writeRecognisableWav(samples, sampleRateHz, join(work.path, `${name}.wav`));
 
     for (const pack of ESPEAK_PACKS) {
       it(`${pack.id}: audible, plausible length, and recognisable`, async () => {
@@ -115,6 +109,7 @@ describe('built-in accents', () => {
         const { samples, sampleRateHz } = await synthesizePackPreview(pack, sentence, { logger, store });
         total += wordErrorRate(recogniseEnglish(await wavAt16k(samples, sampleRateHz, 'piper')), sentence);
       }
+      console.info(`Piper en_US-joe-medium: pocketsphinx word error rate ${(total / SENTENCES.length).toFixed(3)}`);
       expect(total / SENTENCES.length).toBeLessThanOrEqual(0.2);
     }, 120_000);
 
