@@ -300,22 +300,23 @@ function crossFieldIssues(pack: PackFieldsForCrossChecks): CrossIssue[] {
       });
     }
   }
-  if (engine !== undefined) {
-    for (const [word, value] of Object.entries(lexicon)) {
-      const form = pronunciationForm(value);
-      if (form === 'espeak-phonemes' && engine === 'kokoro') {
-        issues.push({
-          path: ['lexicon', word],
-          message: '[[...]] is espeak-ng phoneme notation; a kokoro pack takes /IPA/ or a respelling',
-        });
-      }
-      if (form === 'ipa' && engine !== 'kokoro') {
-        issues.push({
-          path: ['lexicon', word],
-          message: `/IPA/ is for kokoro packs; a ${engine} pack takes [[espeak-ng phonemes]] or a respelling`,
-        });
-      }
+  // Phoneme notations parse, but no engine speaks them from a lexicon yet: refuse them
+  // rather than have the voice spell out the brackets.
+  for (const [word, value] of Object.entries(lexicon)) {
+    const form = pronunciationForm(value);
+    if (form === 'espeak-phonemes' || form === 'ipa') {
+      issues.push({
+        path: ['lexicon', word],
+        message: `${form === 'ipa' ? '/IPA/' : '[[phonemes]]'} entries are not spoken yet; write a respelling in letters, e.g. "MAY-lin"`,
+      });
     }
+  }
+  if (engine === 'kokoro' && modelValid && model !== undefined && model.catalogId === undefined) {
+    issues.push({
+      path: ['model'],
+      message:
+        'a kokoro pack names its model with catalogId ("kokoro-82m"); model files shipped in a pack are not loaded for Kokoro',
+    });
   }
   return issues;
 }

@@ -95,58 +95,61 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     for (let i = 0; i < WARM_UP_SENTENCES; i++) await timeSentence(warm, deliveryFor(firstPack));
     await warm.dispose();
   }
-  for (const pack of BUILTIN_VOICE_PACKS) {
-    let engine: Awaited<ReturnType<typeof loadTtsEngine>>;
-    try {
-      engine = await loadTtsEngine(pack, { logger, store });
-    } catch (error) {
-      if (!(error instanceof ModelNotInstalledError)) throw error;
-      notInstalled.push(`${pack.id}: ${error.message}`);
-      rows.push([pack.id, `${pack.engine} ${pack.engineVoice}`, '—', '—', '—', 'not installed']);
-      continue;
+  try {
+    for (const pack of BUILTIN_VOICE_PACKS) {
+      let engine: Awaited<ReturnType<typeof loadTtsEngine>>;
+      try {
+        engine = await loadTtsEngine(pack, { logger, store });
+      } catch (error) {
+        if (!(error instanceof ModelNotInstalledError)) throw error;
+        notInstalled.push(`${pack.id}: ${error.message}`);
+        rows.push([pack.id, `${pack.engine} ${pack.engineVoice}`, '—', '—', '—', 'not installed']);
+        continue;
+      }
+      try {
+        const delivery = deliveryFor(pack);
+        const first = await timeSentence(engine, delivery); // includes the engine's first-call warm-up
+        const runs = [];
+        for (let r = 0; r < repeats; r++) runs.push(await timeSentence(engine, delivery));
+        const wer = await recognisedWer(engine, delivery, workDir);
+        const firstAudioMs = percentileOf(
+          runs.map((r) => r.firstAudioMs),
+          0.5,
+        );
+        const rtf = percentileOf(
+          runs.map((r) => r.rtf),
+          0.5,
+        );
+        rows.push([
+          pack.id,
+          `${pack.engine} ${pack.engineVoice}`,
+          `${firstAudioMs.toPrecision(3)} ms`,
+          rtf.toPrecision(3),
+          wer === undefined ? 'n/a' : wer.toFixed(2),
+          `${runs[0]?.audioS.toFixed(2)} s audio at ${engine.sampleRateHz} Hz; first call ${first.firstAudioMs.toFixed(0)} ms`,
+        ]);
+        figures[pack.id] = {
+          engine: pack.engine,
+          voice: pack.engineVoice,
+          firstAudioMsP50: Number(firstAudioMs.toPrecision(3)),
+          rtfP50: Number(rtf.toPrecision(3)),
+          firstCallFirstAudioMs: Math.round(first.firstAudioMs),
+          ...(wer === undefined ? {} : { pocketsphinxWer: Number(wer.toFixed(3)) }),
+          audioSeconds: Number(runs[0]?.audioS.toFixed(2)),
+        };
+        targets.push({
+          name: `${pack.id}: time to first audio`,
+          required: `<= ${TARGET_FIRST_AUDIO_MS} ms`,
+          measured: `${firstAudioMs.toFixed(1)} ms`,
+          met: firstAudioMs <= TARGET_FIRST_AUDIO_MS,
+        });
+      } finally {
+        await engine.dispose();
+      }
     }
-    try {
-      const delivery = deliveryFor(pack);
-      const first = await timeSentence(engine, delivery); // includes the engine's first-call warm-up
-      const runs = [];
-      for (let r = 0; r < repeats; r++) runs.push(await timeSentence(engine, delivery));
-      const wer = await recognisedWer(engine, delivery, workDir);
-      const firstAudioMs = percentileOf(
-        runs.map((r) => r.firstAudioMs),
-        0.5,
-      );
-      const rtf = percentileOf(
-        runs.map((r) => r.rtf),
-        0.5,
-      );
-      rows.push([
-        pack.id,
-        `${pack.engine} ${pack.engineVoice}`,
-        `${firstAudioMs.toPrecision(3)} ms`,
-        rtf.toPrecision(3),
-        wer === undefined ? 'n/a' : wer.toFixed(2),
-        `${runs[0]?.audioS.toFixed(2)} s audio at ${engine.sampleRateHz} Hz; first call ${first.firstAudioMs.toFixed(0)} ms`,
-      ]);
-      figures[pack.id] = {
-        engine: pack.engine,
-        voice: pack.engineVoice,
-        firstAudioMsP50: Number(firstAudioMs.toPrecision(3)),
-        rtfP50: Number(rtf.toPrecision(3)),
-        firstCallFirstAudioMs: Math.round(first.firstAudioMs),
-        ...(wer === undefined ? {} : { pocketsphinxWer: Number(wer.toFixed(3)) }),
-        audioSeconds: Number(runs[0]?.audioS.toFixed(2)),
-      };
-      targets.push({
-        name: `${pack.id}: time to first audio`,
-        required: `<= ${TARGET_FIRST_AUDIO_MS} ms`,
-        measured: `${firstAudioMs.toFixed(1)} ms`,
-        met: firstAudioMs <= TARGET_FIRST_AUDIO_MS,
-      });
-    } finally {
-      await engine.dispose();
-    }
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
-  rmSync(workDir, { recursive: true, force: true });
   figures.notInstalled = notInstalled;
   return {
     bench: 'tts',

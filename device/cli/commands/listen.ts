@@ -6,12 +6,14 @@
  */
 
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../../pipeline/config/load-config.js';
 import { ASR_ENGINES } from '../../../pipeline/engines/asr/load-asr-engine.js';
 import { DENOISE_ENGINES } from '../../../pipeline/engines/denoise/denoise-engine.js';
 import { loadMarianEngine } from '../../../pipeline/engines/mt/marian-engine.js';
 import { loadTtsEngine } from '../../../pipeline/engines/tts/load-tts-engine.js';
+import { speakableText } from '../../../pipeline/engines/tts/speakable-text.js';
 import type { ClauseSynthesizer } from '../../../pipeline/engines/tts/tts-engine.js';
 import { createRootLogger } from '../../../pipeline/logging/logger.js';
 import { openModelStore } from '../../../pipeline/models/index.js';
@@ -28,7 +30,7 @@ import { WavCapture } from '../../audio/wav-capture.js';
 import { WavFormatError, writeWav16 } from '../../audio/wav-file.js';
 import { type HeardUtterance, runListen } from '../../session/listen-session.js';
 import { SpokenEnglish } from '../../session/spoken-english.js';
-import { UsageError } from '../exit-codes.js';
+import { EXIT, UsageError } from '../exit-codes.js';
 import { defaultPhrasebookFile } from './translate.js';
 
 interface ListenCliOptions {
@@ -134,8 +136,12 @@ export function registerListenCommand(program: Command): void {
 
       let speech: SpokenEnglish | undefined;
       let speechEngine: ClauseSynthesizer | undefined;
+      if (options.voice && !options.out)
+        throw new UsageError('--voice chooses the voice for --out; give --out <file.wav> too');
       if (options.out) {
         if (!options.translate) throw new UsageError('--out speaks the English: it cannot be used with --no-translate');
+        const outDir = dirname(resolve(options.out));
+        if (!existsSync(outDir)) throw new UsageError(`--out ${options.out}: the folder ${outDir} does not exist`);
         const registry = new VoicePackRegistry({ configuredId: config.controller.voice });
         let entry: Awaited<ReturnType<VoicePackRegistry['get']>>;
         try {
@@ -144,10 +150,16 @@ export function registerListenCommand(program: Command): void {
           if (error instanceof VoicePackUsageError) throw new UsageError(error.message);
           throw error;
         }
-        speechEngine = await loadTtsEngine(entry.pack, { logger, ...(entry.dir ? { packDir: entry.dir } : {}) });
+        try {
+          speechEngine = await loadTtsEngine(entry.pack, { logger, ...(entry.dir ? { packDir: entry.dir } : {}) });
+        } catch (error) {
+          await translator?.dispose();
+          throw error;
+        }
         speech = new SpokenEnglish(speechEngine, entry.pack, logger);
       }
       const spoken: Array<Promise<void>> = [];
+      const speechFailures: string[] = [];
 
       const abort = new AbortController();
       const onSignal = (): void => abort.abort();
@@ -164,17 +176,26 @@ export function registerListenCommand(program: Command): void {
           signal: abort.signal,
           onUtterance: (heard) => {
             const english = heard.translation?.english ?? '';
-            if (!speech || english === '') {
+            if (!speech || speakableText(english).text === '') {
               process.stdout.write(`${options.json ? JSON.stringify(heard) : describe(heard)}\n`);
               return;
             }
             spoken.push(
-              speech.say(english).then((firstAudioMs) => {
-                const withSpeech = { ...heard, endpointToSpeechMs: (heard.endpointToEnglishMs ?? 0) + firstAudioMs };
-                process.stdout.write(
-                  `${options.json ? JSON.stringify(withSpeech) : `${describe(heard)}\n   ♪ first English audio ${withSpeech.endpointToSpeechMs.toFixed(0)} ms after the end of speech`}\n`,
-                );
-              }),
+              speech
+                .say(english)
+                .then((firstAudioMs) => {
+                  const withSpeech = { ...heard, endpointToSpeechMs: (heard.endpointToEnglishMs ?? 0) + firstAudioMs };
+                  process.stdout.write(
+                    `${options.json ? JSON.stringify(withSpeech) : `${describe(heard)}\n   ♪ first English audio ${withSpeech.endpointToSpeechMs.toFixed(0)} ms after the end of speech`}\n`,
+                  );
+                })
+                .catch((error: unknown) => {
+                  // One failed synthesis must not lose the rest: report it with the utterance.
+                  speechFailures.push(
+                    `${heard.utteranceId}: ${error instanceof Error ? error.message : String(error)}`,
+                  );
+                  process.stdout.write(`${describe(heard)}\n   ♪ not spoken: ${speechFailures.at(-1)}\n`);
+                }),
             );
           },
         });
@@ -184,6 +205,7 @@ export function registerListenCommand(program: Command): void {
           writeWav16(options.out, samples, 16_000);
           process.stderr.write(`wrote the English to ${options.out} (${(samples.length / 16_000).toFixed(2)} s)\n`);
         }
+        if (speechFailures.length > 0) process.exitCode = EXIT.failure;
         process.stderr.write(
           `listened to ${report.audioSeconds.toFixed(2)} s of ${report.capture} in ${report.wallSeconds.toFixed(2)} s: ${report.utterances.length} utterance(s)\n`,
         );

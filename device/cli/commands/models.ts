@@ -11,6 +11,7 @@ import {
   UnknownModelError,
 } from '../../../pipeline/models/index.js';
 import { EXIT, UsageError } from '../exit-codes.js';
+import { plainTable } from '../plain-table.js';
 
 /** Catalog and id mistakes are the user's input: exit 2. */
 async function asUsage<T>(work: () => Promise<T> | T): Promise<T> {
@@ -46,11 +47,7 @@ function listingTable(listings: ModelListing[]): string {
     model.status,
     model.description,
   ]);
-  const header = ['id', 'task', 'size', 'license', 'status', 'description'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: string[]): string =>
-    cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ');
-  return [line(header), ...rows.map(line)].join('\n');
+  return plainTable(['id', 'task', 'size', 'license', 'status', 'description'], rows);
 }
 
 export function registerModelsCommand(program: Command): void {

@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../../pipeline/config/load-config.js';
+import { synthesizePackPreview, VoicePackModelError } from '../../../pipeline/engines/tts/load-tts-engine.js';
+import { speakableText } from '../../../pipeline/engines/tts/speakable-text.js';
+import { UnknownVoiceError } from '../../../pipeline/engines/tts/tts-engine.js';
 import { createRootLogger, type Logger } from '../../../pipeline/logging/logger.js';
 import { openModelStore } from '../../../pipeline/models/index.js';
 import { VoicePackUsageError } from '../../../voices/errors.js';
@@ -18,35 +21,13 @@ import { type VoicePackEntry, VoicePackRegistry } from '../../../voices/pack-reg
 import { floatToInt16 } from '../../audio/sample-convert.js';
 import { writeWav16 } from '../../audio/wav-file.js';
 import { UsageError } from '../exit-codes.js';
+import { plainTable } from '../plain-table.js';
 
-/** `pipeline/engines/tts/load-tts-engine.ts`'s preview entry point. */
-export type SynthesizePackPreview = (
-  pack: VoicePack,
-  text: string,
-  options: { logger: Logger; packDir?: string },
-) => Promise<{ samples: Float32Array; sampleRateHz: number }>;
+/** Speaks a pack's text; the CLI uses load-tts-engine's, tests may pass their own. */
+export type SynthesizePackPreview = typeof synthesizePackPreview;
 
-export const PREVIEW_UNAVAILABLE = 'preview needs the TTS engines (not built yet)';
-
-/** Kept in a variable so the type checker does not require the module while it is being written. */
-const TTS_LOADER_MODULE = '../../../pipeline/engines/tts/load-tts-engine.js';
-
-/** Imports the TTS engine loader when a preview is asked for; a missing loader is a runtime failure (exit 1). */
-export async function importPreviewSynthesizer(specifier = TTS_LOADER_MODULE): Promise<SynthesizePackPreview> {
-  let loaded: { synthesizePackPreview?: unknown };
-  try {
-    loaded = (await import(specifier)) as { synthesizePackPreview?: unknown };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /Cannot find module/.test(String(error))) {
-      throw new Error(`${PREVIEW_UNAVAILABLE}: ${(error as Error).message.split('\n')[0]}`);
-    }
-    throw error;
-  }
-  if (typeof loaded.synthesizePackPreview !== 'function') {
-    throw new Error(`${PREVIEW_UNAVAILABLE}: load-tts-engine has no synthesizePackPreview`);
-  }
-  return loaded.synthesizePackPreview as SynthesizePackPreview;
+export async function importPreviewSynthesizer(): Promise<SynthesizePackPreview> {
+  return synthesizePackPreview;
 }
 
 export interface VoicesCommandDeps {
@@ -66,16 +47,6 @@ async function asUsage<T>(work: () => Promise<T>): Promise<T> {
     if (error instanceof VoicePackUsageError) throw new UsageError(error.message);
     throw error;
   }
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join('\n');
 }
 
 function describePack(entry: VoicePackEntry): string {
@@ -143,7 +114,7 @@ export function registerVoicesCommand(program: Command, deps: VoicesCommandDeps 
         pack.origin,
         pack.modelDetail ? `${pack.model} (${pack.modelDetail})` : pack.model,
       ]);
-      print(table(['', 'id', 'name', 'accent', 'engine', 'origin', 'model'], rows));
+      print(plainTable(['', 'id', 'name', 'accent', 'engine', 'origin', 'model'], rows));
       const from = {
         chosen: 'chosen with `collar voices use`',
         config: 'controller.voice in the configuration',
@@ -216,8 +187,10 @@ export function registerVoicesCommand(program: Command, deps: VoicesCommandDeps 
     .action(async (id: string, words: string[], options: { out?: string }) => {
       const entry = await asUsage(() => openRegistry(false).get(id));
       const text = words.length > 0 ? words.join(' ').trim() : entry.pack.previewLines.join(' ');
-      if (text.length === 0)
-        throw new UsageError('nothing to say: give some English text, or none for the preview lines');
+      if (speakableText(text).text === '')
+        throw new UsageError(
+          `nothing to say: "${text}" has no English a voice can speak (emoji, Chinese and symbols are dropped)`,
+        );
       const outPath = resolve(options.out ?? join(tmpdir(), `collar-preview-${entry.pack.id}-${Date.now()}.wav`));
       const outDir = dirname(outPath);
       if (!existsSync(outDir) || !statSync(outDir).isDirectory()) {
@@ -225,7 +198,14 @@ export function registerVoicesCommand(program: Command, deps: VoicesCommandDeps 
       }
       const synthesize = await (deps.loadPreviewSynthesizer ?? importPreviewSynthesizer)();
       const logger = createRootLogger({ level: 'warn' });
-      const audio = await synthesize(entry.pack, text, { logger, ...(entry.dir ? { packDir: entry.dir } : {}) });
+      const audio = await synthesize(entry.pack, text, { logger, ...(entry.dir ? { packDir: entry.dir } : {}) }).catch(
+        (error: unknown) => {
+          // A pack that names a voice or model its engine does not have is the pack's mistake.
+          if (error instanceof UnknownVoiceError || error instanceof VoicePackModelError)
+            throw new UsageError(`voice pack "${entry.pack.id}": ${error.message}`);
+          throw error;
+        },
+      );
       if (!(audio.samples instanceof Float32Array) || !(audio.sampleRateHz > 0)) {
         throw new Error(`the ${entry.pack.engine} engine returned no usable audio`);
       }

@@ -34,16 +34,18 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Whole-word, any-case replacement in one pass, longest entries first ("Mei Lin" before "Mei"). */
 export function applyLexicon(text: string, lexicon: Readonly<Record<string, string>> | undefined): string {
-  if (!lexicon) return text;
-  let result = text;
-  for (const [word, pronunciation] of Object.entries(lexicon)) {
-    result = result.replace(
-      new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(word)}(?![\\p{L}\\p{N}])`, 'giu'),
-      pronunciation,
-    );
-  }
-  return result;
+  const entries = Object.entries(lexicon ?? {});
+  if (entries.length === 0) return text;
+  const byKey = new Map(entries.map(([word, pronunciation]) => [word.toLowerCase(), pronunciation]));
+  const alternatives = entries
+    .map(([word]) => word)
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}\\p{N}])`, 'giu');
+  return text.replace(pattern, (match) => byKey.get(match.toLowerCase()) ?? match);
 }
 
 export class TtsStream implements AsyncIterable<TtsChunk> {
@@ -68,6 +70,7 @@ export class TtsStream implements AsyncIterable<TtsChunk> {
 
   /** More text to say: a clause, a sentence, or several. */
   push(text: string): void {
+    if (this.failure !== undefined) throw this.failure;
     if (this.ended || this.cancelled) throw new Error('tts stream: push() after end() or cancel()');
     const { text: clean, removed } = speakableText(text);
     if (removed.length > 0) this.logger?.info({ removed: removed.join('') }, 'dropped characters the voice cannot say');
@@ -126,6 +129,15 @@ export class TtsStream implements AsyncIterable<TtsChunk> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<TtsChunk> {
+    try {
+      yield* this.chunks();
+    } finally {
+      // A reader that stops early (break, an error in its loop) stops the synthesis too.
+      if (!this.ended || this.clauses.length > 0) this.cancel();
+    }
+  }
+
+  private async *chunks(): AsyncGenerator<TtsChunk> {
     while (true) {
       if (this.cancelled) throw new TtsCancelledError('synthesis was cancelled');
       const chunk = this.ready.shift();
@@ -136,6 +148,7 @@ export class TtsStream implements AsyncIterable<TtsChunk> {
       if (this.failure !== undefined) throw this.failure;
       if (this.ended && this.clauses.length === 0) {
         await this.producer;
+        if (this.cancelled) throw new TtsCancelledError('synthesis was cancelled');
         if (this.ready.length === 0) {
           if (this.failure !== undefined) throw this.failure;
           return;

@@ -12,16 +12,21 @@ import type { TtsChunk } from '../../engines/tts/clause-stream.js';
 
 /** Resampler chunk: clauses are cut into pieces this long before conversion. */
 const RESAMPLE_CHUNK_SAMPLES = 4096;
+const DRAIN_SECONDS = 0.01;
 
 export class SpeechFramer {
   private pending: Float32Array;
   private pendingLength = 0;
+
+  /** Silence fed through the resampler after each clause: longer than its delay (~3 ms). */
+  private readonly drain: Float32Array;
 
   private constructor(
     private readonly resampler: StreamResampler,
     readonly frameLengthSamples: number,
   ) {
     this.pending = new Float32Array(frameLengthSamples * 8);
+    this.drain = new Float32Array(Math.ceil(resampler.inputRate * DRAIN_SECONDS));
   }
 
   static async create(engineRateHz: number, frameLengthSamples = 320): Promise<SpeechFramer> {
@@ -44,7 +49,13 @@ export class SpeechFramer {
     for (let start = 0; start < chunk.samples.length; start += RESAMPLE_CHUNK_SAMPLES) {
       this.append(this.resampler.process(chunk.samples.subarray(start, start + RESAMPLE_CHUNK_SAMPLES)));
     }
-    this.append(new Float32Array(Math.round((chunk.pauseAfterMs * PIPELINE_SAMPLE_RATE) / 1000)));
+    // The resampler holds back a few milliseconds; push silence through so the clause's
+    // end comes out before its pause rather than after it. That silence counts as pause.
+    const before = this.pendingLength;
+    this.append(this.resampler.process(this.drain));
+    const drained = this.pendingLength - before;
+    const pauseSamples = Math.round((chunk.pauseAfterMs * PIPELINE_SAMPLE_RATE) / 1000);
+    this.append(new Float32Array(Math.max(0, pauseSamples - drained)));
     return this.takeFrames();
   }
 

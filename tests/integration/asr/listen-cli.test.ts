@@ -121,6 +121,8 @@ describe.skipIf(missing !== undefined)('collar listen', () => {
       ['listen', '--in', CLIP, '--engine', 'magic'],
       ['listen', '--in', CLIP, '--denoise', 'magic'],
       ['listen', '--in', CLIP, '--duration', '-3'],
+      ['listen', '--in', CLIP, '--voice', 'en-us'],
+      ['listen', '--in', CLIP, '--out', join(work.path, 'no', 'such', 'x.wav')],
     ]) {
       const result = runCollar(args, env);
       expect(result.code, args.join(' ')).toBe(2);

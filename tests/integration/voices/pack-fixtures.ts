@@ -18,7 +18,7 @@ export function espeakManifest(overrides: Record<string, unknown> = {}): Record<
     engineVoice: 'en-GB-scotland',
     license: 'CC0-1.0',
     previewLines: ['Hello Mei! Time for your bath.'],
-    lexicon: { Mei: 'MAY', 'Mei Lin': "[[m'eIl'In]]" },
+    lexicon: { Mei: 'MAY', 'Mei Lin': 'MAY-lin' },
     ...overrides,
   };
 }

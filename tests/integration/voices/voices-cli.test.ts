@@ -2,16 +2,14 @@
  * `collar voices`: in-process (the command registered on a fresh program), and as a user
  * runs it once device/cli/collar.ts registers the command.
  */
+
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tar from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readWav } from '../../../device/audio/wav-file.js';
-import {
-  importPreviewSynthesizer,
-  PREVIEW_UNAVAILABLE,
-  type SynthesizePackPreview,
-} from '../../../device/cli/commands/voices.js';
+import type { SynthesizePackPreview } from '../../../device/cli/commands/voices.js';
+import { UnknownVoiceError } from '../../../pipeline/engines/tts/tts-engine.js';
 import { ROOT, runCollar } from '../../helpers/run-collar.js';
 import { espeakManifest, PIPER_VOICE, piperPack, tempDir, writePack } from './pack-fixtures.js';
 import { runVoices } from './run-voices.js';
@@ -177,12 +175,20 @@ describe('collar voices (in-process)', () => {
     if (path) rmSync(path);
   });
 
-  it('preview: exit 1 saying the engines are not built when the loader cannot be imported', async () => {
-    const run = await runVoices(['preview', 'en-us', 'Hi'], env, {
-      loadPreviewSynthesizer: () => importPreviewSynthesizer('./no-such-tts-loader.js'),
+  it('preview: exit 2 for text with nothing speakable, and for a voice the engine does not have', async () => {
+    const never = async (): Promise<SynthesizePackPreview> => {
+      throw new Error('should not load');
+    };
+    const chinese = await runVoices(['preview', 'en-us', '你好'], env, { loadPreviewSynthesizer: never });
+    expect(chinese.code).toBe(2);
+    expect(chinese.stderr).toMatch(/nothing to say: "你好" has no English a voice can speak/);
+    const unknownVoice = await runVoices(['preview', 'en-us', 'Hi'], env, {
+      loadPreviewSynthesizer: async () => async () => {
+        throw new UnknownVoiceError('no voice "en-XX"; the engine has: en-US');
+      },
     });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^collar: ${PREVIEW_UNAVAILABLE.replace(/[()]/g, '\\$&')}`));
+    expect(unknownVoice.code).toBe(2);
+    expect(unknownVoice.stderr).toMatch(/voice pack "en-us": no voice "en-XX"/);
   });
 
   it('preview: exit 2 for an unknown pack or a missing --out folder, before any synthesis', async () => {

@@ -38,6 +38,49 @@ describe('SpeechFramer', () => {
     expect(samples.subarray(8_400, 11_600).every((s) => Math.abs(s) < 50)).toBe(true);
   });
 
+  it('puts the end of each clause before its pause (the resampler delay is drained)', async () => {
+    const framer = await SpeechFramer.create(22_050, 320);
+    const clause = Float32Array.from({ length: 11_025 }, () => 0.5);
+    const frames = [
+      ...framer.push({
+        clauseIndex: 0,
+        clause: 'a',
+        samples: clause,
+        sampleRateHz: 22_050,
+        pauseAfterMs: 250,
+        synthesisMs: 1,
+      }),
+      ...framer.push({
+        clauseIndex: 1,
+        clause: 'b',
+        samples: clause,
+        sampleRateHz: 22_050,
+        pauseAfterMs: 0,
+        synthesisMs: 1,
+      }),
+      ...framer.flush(),
+    ];
+    framer.destroy();
+    const samples = Int16Array.from(frames.flatMap((frame) => Array.from(frame)));
+    // Runs of loud and quiet samples: 0.5 s loud, 0.25 s quiet, 0.5 s loud (±3 ms).
+    const runs: number[] = [];
+    let loud = Math.abs(samples[0] as number) > 8000;
+    let length = 0;
+    for (const s of samples) {
+      const isLoud = Math.abs(s) > 8000;
+      if (isLoud !== loud) {
+        runs.push(length);
+        loud = isLoud;
+        length = 0;
+      }
+      length++;
+    }
+    runs.push(length);
+    expect(Math.abs((runs[0] ?? 0) - 8000)).toBeLessThan(50);
+    expect(Math.abs((runs[1] ?? 0) - 4000)).toBeLessThan(50);
+    expect(Math.abs((runs[2] ?? 0) - 8000)).toBeLessThan(50);
+  });
+
   it('refuses a chunk at another rate than it was made for', async () => {
     const framer = await SpeechFramer.create(24_000);
     expect(() =>

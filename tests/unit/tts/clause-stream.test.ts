@@ -36,6 +36,10 @@ describe('splitEnglishClauses', () => {
 });
 
 describe('applyLexicon', () => {
+  it('prefers the longest entry where several match', () => {
+    expect(applyLexicon('Mei Lin and Mei', { Mei: 'MAY', 'Mei Lin': 'MAY-lin' })).toBe('MAY-lin and MAY');
+  });
+
   it('replaces whole words, any case, leaving parts of other words alone', () => {
     expect(applyLexicon('Xiaoming and xiaoming, not Xiaomingz.', { Xiaoming: 'Shyow-ming' })).toBe(
       'Shyow-ming and Shyow-ming, not Xiaomingz.',
@@ -50,11 +54,13 @@ describe('TtsStream', () => {
     const started = performance.now();
     stream.push('Time for your bath, little one, and then we will read. Okay?');
     stream.end();
-    const chunks: Array<TtsChunk & { atMs: number }> = [];
-    for await (const chunk of stream) chunks.push({ ...chunk, atMs: performance.now() - started });
+    const chunks: Array<TtsChunk & { atMs: number; saidSoFar: number }> = [];
+    for await (const chunk of stream)
+      chunks.push({ ...chunk, atMs: performance.now() - started, saidSoFar: synth.said.length });
     expect(chunks.map((c) => c.clause)).toEqual(['Time for your bath,', 'little one, and then we will read.', 'Okay?']);
     expect(chunks.map((c) => c.pauseAfterMs)).toEqual([250, 450, 450]);
     // The first chunk came after one clause's synthesis, not after all three.
+    expect(chunks[0]?.saidSoFar).toBeLessThan(3);
     expect(chunks[0]?.atMs).toBeLessThan(chunks[2]?.atMs ?? 0);
     expect(chunks[0]?.samples.length).toBe(4 * 800);
     expect(synth.said[0]?.voice.rate).toBe(0.85);
@@ -94,6 +100,7 @@ describe('TtsStream', () => {
     failing.push('Hello there.');
     failing.end();
     await expect(failing.collect()).rejects.toThrow(/no voice nope; try: tone/);
+    expect(() => failing.push('More.')).toThrow(/no voice nope/);
 
     const synth = new ToneSynthesizerDouble(1);
     const stream = new TtsStream(synth, { ...delivery, lexicon: { Mimi: 'Mee-mee' } });
@@ -103,5 +110,15 @@ describe('TtsStream', () => {
     expect(synth.said.map((s) => s.text)).toEqual(['Mee-mee says hi.']);
     expect(samples.length).toBe(3 * 800);
     expect(sampleRateHz).toBe(16000);
+  });
+
+  it('a reader that stops early stops the synthesis', async () => {
+    const synth = new ToneSynthesizerDouble(10);
+    const stream = new TtsStream(synth, delivery);
+    stream.push('First clause here, second clause there, third clause more, fourth clause done.');
+    stream.end();
+    for await (const _chunk of stream) break;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(synth.said.length).toBeLessThanOrEqual(2);
   });
 });
