@@ -346,6 +346,13 @@ export class VoicePackRegistry {
       if (!TEMP_PREFIXES.some((prefix) => name.startsWith(prefix))) continue;
       const pid = Number(/-(\d+)-[^-]+$/.exec(name)?.[1]);
       if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) {
+        // A replace that died between its two renames left the old pack aside and no pack
+        // in its place: put it back rather than lose the only copy.
+        const replacedId = /^\.replaced-(.+)-\d+-[^-]+$/.exec(name)?.[1];
+        if (replacedId && !(await exists(join(this.userDir, replacedId)))) {
+          await rename(join(this.userDir, name), join(this.userDir, replacedId));
+          continue;
+        }
         await rm(join(this.userDir, name), { recursive: true, force: true });
       }
     }

@@ -249,6 +249,14 @@ describe('VoicePackRegistry', () => {
       await registry.install(writePack(join(work, 'mei'), espeakManifest()));
       expect(userFolderEntries()).toEqual(['scottish-mei']);
     });
+
+    it('puts back a pack that a dead --force replace left aside, instead of deleting it', async () => {
+      const registry = new VoicePackRegistry({ userDir });
+      writePack(join(userDir, '.replaced-scottish-mei-999999999-abcdef'), espeakManifest());
+      await registry.install(writePack(join(work, 'other'), espeakManifest({ id: 'other-pack' })));
+      expect(userFolderEntries()).toEqual(['other-pack', 'scottish-mei']);
+      expect((await registry.get('scottish-mei')).origin).toBe('user');
+    });
   });
 
   describe('use, current and remove', () => {
