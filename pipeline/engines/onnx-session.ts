@@ -18,13 +18,20 @@ export class ModelMismatchError extends Error {
   override readonly name = 'ModelMismatchError';
 }
 
-export async function createSingleThreadSession(modelPath: string): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(modelPath, {
-    intraOpNumThreads: 1,
+/** `intraOpThreads` > 1 only for a model too slow on one thread (Kokoro), by the caller's choice. */
+export async function createSingleThreadSession(
+  model: string | Uint8Array,
+  intraOpThreads = 1,
+): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: intraOpThreads,
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-  });
+  };
+  return typeof model === 'string'
+    ? ort.InferenceSession.create(model, options)
+    : ort.InferenceSession.create(model, options);
 }
 
 function describeMetadata(meta: ort.InferenceSession.ValueMetadata): string {

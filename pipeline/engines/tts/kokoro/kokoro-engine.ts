@@ -15,12 +15,14 @@
  * One session; one intra-op thread unless told otherwise (DESIGN.md principle 6); calls
  * are serialised.
  */
+
 import type { Logger } from '../../../logging/logger.js';
 import { ModelStore } from '../../../models/index.js';
-import { checkModelSignature, type ExpectedTensor, ort } from '../../onnx-session.js';
+import { checkModelSignature, createSingleThreadSession, type ExpectedTensor, ort } from '../../onnx-session.js';
 import { SerialQueue } from '../../transformers-local.js';
 import { phonemize as espeakPhonemize } from '../espeak/espeak-phonemizer.js';
-import { type ClauseSynthesizer, TtsCancelledError, UnknownVoiceError, type VoiceSelection } from '../tts-engine.js';
+import { concatAudio, throwIfCancelled } from '../synthesis-helpers.js';
+import { type ClauseSynthesizer, UnknownVoiceError, type VoiceSelection } from '../tts-engine.js';
 import { joinParts, KOKORO_INT8_ONNX, orderedParts, type WholeFile } from './kokoro-model-file.js';
 import {
   chunkTokens,
@@ -154,18 +156,12 @@ export class KokoroEngine implements ClauseSynthesizer {
     if (voices.size === 0) throw new UnknownVoiceError('no Kokoro voice to load');
     const phonemize = options.phonemize ?? espeakPhonemize;
 
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: options.intraOpThreads ?? 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    };
     const where =
       typeof paths.model === 'string' ? paths.model : `${whole.name} (joined from ${paths.model.length} parts)`;
     const session =
       typeof paths.model === 'string'
-        ? await ort.InferenceSession.create(paths.model, sessionOptions)
-        : await ort.InferenceSession.create(await joinParts(paths.model, whole, modelId), sessionOptions);
+        ? await createSingleThreadSession(paths.model, options.intraOpThreads ?? 1)
+        : await createSingleThreadSession(await joinParts(paths.model, whole, modelId), options.intraOpThreads ?? 1);
     try {
       checkModelSignature(session, where, KOKORO_SIGNATURE);
     } catch (error) {
@@ -200,7 +196,7 @@ export class KokoroEngine implements ClauseSynthesizer {
       pieces.push(await this.synthesizeTokens(chunk, styles, voice.rate));
     }
     throwIfCancelled(signal);
-    return concat(pieces);
+    return concatAudio(pieces);
   }
 
   /** One model call: `ids` (at most 510, no pads) with `voice`'s style for that length. */
@@ -246,19 +242,4 @@ export class KokoroEngine implements ClauseSynthesizer {
       'phonemes not in the Kokoro vocabulary were dropped',
     );
   }
-}
-
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new TtsCancelledError('synthesis cancelled');
-}
-
-function concat(pieces: readonly Float32Array[]): Float32Array {
-  if (pieces.length === 1) return pieces[0] as Float32Array;
-  const joined = new Float32Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
-  let offset = 0;
-  for (const piece of pieces) {
-    joined.set(piece, offset);
-    offset += piece.length;
-  }
-  return joined;
 }

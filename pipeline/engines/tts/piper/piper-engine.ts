@@ -16,13 +16,15 @@
  *
  * One session, one thread (DESIGN.md principle 6); calls are serialised.
  */
+
 import { basename } from 'node:path';
 import type { Logger } from '../../../logging/logger.js';
 import { ModelStore } from '../../../models/index.js';
 import { checkModelSignature, createSingleThreadSession, type ExpectedTensor, ort } from '../../onnx-session.js';
 import { SerialQueue } from '../../transformers-local.js';
 import { phonemizeSentences } from '../espeak/espeak-phonemizer.js';
-import { type ClauseSynthesizer, TtsCancelledError, UnknownVoiceError, type VoiceSelection } from '../tts-engine.js';
+import { concatAudio, throwIfCancelled } from '../synthesis-helpers.js';
+import { type ClauseSynthesizer, UnknownVoiceError, type VoiceSelection } from '../tts-engine.js';
 import { type PiperVoiceConfig, readPiperConfig } from './piper-config.js';
 import { describePhoneme, type PhonemeIds, phonemesToIds, splitPhonemes } from './piper-phonemes.js';
 
@@ -157,7 +159,7 @@ export class PiperEngine implements ClauseSynthesizer {
       pieces.push(await this.synthesizeIds(ids, voice.rate));
     }
     throwIfCancelled(signal);
-    return concat(pieces);
+    return concatAudio(pieces);
   }
 
   /** Runs the model on one id sequence (BOS … EOS); `rate` divides the voice's length_scale. */
@@ -198,19 +200,3 @@ export class PiperEngine implements ClauseSynthesizer {
 }
 
 const textOnly: Phonemizer = async (text) => text;
-
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new TtsCancelledError('synthesis cancelled');
-}
-
-function concat(pieces: readonly Float32Array[]): Float32Array {
-  if (pieces.length === 1) return pieces[0] as Float32Array;
-  const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
-  const joined = new Float32Array(total);
-  let offset = 0;
-  for (const piece of pieces) {
-    joined.set(piece, offset);
-    offset += piece.length;
-  }
-  return joined;
-}
