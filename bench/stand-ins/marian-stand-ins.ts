@@ -49,7 +49,7 @@ export interface InputVariants {
  * Declares an input, applying `variants`; returns the name the rest of the graph reads,
  * always of the real type.
  */
-function declareInput(
+export function declareInput(
   g: OnnxGraphBuilder,
   name: string,
   type: OnnxElementType,

@@ -37,8 +37,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InputVariants } from './marian-stand-ins.js';
-import { type Dim, type OnnxElementType, OnnxGraphBuilder, tensor } from './onnx-graph.js';
+import { declareInput, type InputVariants } from './marian-stand-ins.js';
+import { OnnxGraphBuilder, tensor } from './onnx-graph.js';
 
 /** whisper-tiny's dimensions (config.json of openai/whisper-tiny). */
 export const WHISPER_TINY = {
@@ -152,31 +152,6 @@ export function expectedWhisperText(samples: number, script: readonly StandInWor
       .join('');
   }
   return text.trim();
-}
-
-function castCode(type: OnnxElementType): number {
-  const codes: Partial<Record<OnnxElementType, number>> = { float32: 1, int32: 6, int64: 7, bool: 9 };
-  const code = codes[type];
-  if (code === undefined) throw new Error(`no cast code for ${type}`);
-  return code;
-}
-
-/** Declares an input, applying `variants`; returns the name the graph reads, always of the real type. */
-function declareInput(
-  g: OnnxGraphBuilder,
-  name: string,
-  type: OnnxElementType,
-  shape: readonly Dim[],
-  variants: InputVariants,
-): string {
-  const declared = variants.rename?.[name] ?? name;
-  const declaredType = variants.retype?.[name] ?? type;
-  g.input(declared, declaredType, shape);
-  if (declared === name && declaredType === type) return name;
-  const internal = g.temp(`${name}_in`);
-  if (declaredType === type) g.node('Identity', [declared], [internal]);
-  else g.node('Cast', [declared], [internal], { to: castCode(type) });
-  return internal;
 }
 
 const int64s = (values: readonly number[]): BigInt64Array => BigInt64Array.from(values, (value) => BigInt(value));
