@@ -7,8 +7,7 @@
  *   every utterance must be found once, its start within 100 ms, its end within 400 ms.
  * Targets: GTCRN mean SI-SDR gain ≥ 3 dB; denoise RTF ≤ 0.15; VAD ≤ 1 ms per window.
  */
-import { readPipelineWav, resampleSignal } from '../../device/audio/read-pipeline-wav.js';
-import { readWav } from '../../device/audio/wav-file.js';
+import { readPipelineWav } from '../../device/audio/read-pipeline-wav.js';
 import { denoiseSignal } from '../../pipeline/engines/denoise/block-denoiser.js';
 import type { DenoiseEngine, DenoiseEngineName } from '../../pipeline/engines/denoise/denoise-engine.js';
 import { loadDenoiseEngine } from '../../pipeline/engines/denoise/load-denoise-engine.js';
@@ -21,6 +20,7 @@ import { loadSileroVad } from '../../pipeline/stages/vad/vad-stage.js';
 import type { BenchReport, BenchTarget } from '../harness/report.js';
 import { round } from '../harness/report.js';
 import type { BenchOptions } from '../registry.js';
+import { loadCc0Noise16k } from './clip-in-noise.js';
 import { scoreEndpoints } from './endpoint-evaluation.js';
 import { buildNoisyScenario } from './noisy-scenario.js';
 import { dnsPairs, firstMissing, mandarinClips, SHARED_PATHS } from './shared-data.js';
@@ -120,14 +120,9 @@ async function benchEnhancement(
   }
 }
 
-async function loadNoise16k(): Promise<Float32Array> {
-  const wav = readWav(SHARED_PATHS.cc0Noise);
-  return resampleSignal(wav.samples, wav.sampleRate, 16_000);
-}
-
 async function benchVad(rows: Row[], targets: BenchTarget[], figures: Record<string, unknown>) {
   const store = openModelStore();
-  const noise = await loadNoise16k();
+  const noise = await loadCc0Noise16k();
   for (const model of ['v6', 'v5'] as const) {
     const vad = await loadSileroVad(model, store);
     const windowMs: number[] = [];

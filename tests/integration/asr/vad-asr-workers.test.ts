@@ -8,12 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildNoisyScenario } from '../../../bench/frontend/noisy-scenario.js';
+import { clipInNoise } from '../../../bench/frontend/clip-in-noise.js';
 import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
-import { speechUtterances } from '../../../bench/frontend/speech-truth.js';
 import { writeSenseVoiceStandIn } from '../../../bench/stand-ins/asr-stand-ins.js';
-import { readPipelineWav, resampleSignal } from '../../../device/audio/read-pipeline-wav.js';
-import { readWav } from '../../../device/audio/wav-file.js';
 import { AudioBus } from '../../../pipeline/bus/audio-bus.js';
 import type { ControlEvent } from '../../../pipeline/control/control-event.js';
 import { ControlLane } from '../../../pipeline/control/control-lane.js';
@@ -52,14 +49,7 @@ describe.skipIf(missing !== undefined)('VAD → ASR chained in a worker', () => 
     // Loading never downloads: install first, as `collar models fetch` would.
     await openModelStore().fetch('sense-voice-small');
 
-    const clean = (await readPipelineWav(CLIP)).samples;
-    const noiseWav = readWav(SHARED_PATHS.cc0Noise);
-    const noise = await resampleSignal(noiseWav.samples, noiseWav.sampleRate, 16_000);
-    const scenario = buildNoisyScenario(clean, speechUtterances(clean), noise, {
-      padBeforeSamples: 24_000,
-      padAfterSamples: 32_000,
-      snrDb: 5,
-    });
+    const scenario = await clipInNoise(CLIP);
     const frameLength = 320;
     const bus = new AudioBus();
     const mic = bus.create('mic', 'int16', frameLength * 1000);

@@ -4,11 +4,8 @@
  * and only the utterance's audio comes out.
  */
 import { describe, expect, it } from 'vitest';
-import { buildNoisyScenario } from '../../../bench/frontend/noisy-scenario.js';
+import { clipInNoise } from '../../../bench/frontend/clip-in-noise.js';
 import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
-import { speechUtterances } from '../../../bench/frontend/speech-truth.js';
-import { readPipelineWav, resampleSignal } from '../../../device/audio/read-pipeline-wav.js';
-import { readWav } from '../../../device/audio/wav-file.js';
 import { AudioBus } from '../../../pipeline/bus/audio-bus.js';
 import type { ControlEvent } from '../../../pipeline/control/control-event.js';
 import { ControlLane } from '../../../pipeline/control/control-lane.js';
@@ -24,14 +21,7 @@ if (missing) console.warn(`skipping VAD-in-worker test: ${missing} is missing (.
 
 describe.skipIf(missing !== undefined)('VAD stage in a worker', () => {
   it('puts speechStart and speechEnd on the control lane and hands on only the utterance', async () => {
-    const clean = (await readPipelineWav(CLIP)).samples;
-    const noiseWav = readWav(SHARED_PATHS.cc0Noise);
-    const noise = await resampleSignal(noiseWav.samples, noiseWav.sampleRate, 16_000);
-    const scenario = buildNoisyScenario(clean, speechUtterances(clean), noise, {
-      padBeforeSamples: 24_000,
-      padAfterSamples: 32_000,
-      snrDb: 5,
-    });
+    const scenario = await clipInNoise(CLIP);
     const frameLength = 320;
     const bus = new AudioBus();
     const input = bus.create('mic', 'int16', frameLength * 600);

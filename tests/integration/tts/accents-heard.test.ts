@@ -29,6 +29,7 @@ import { synthesizePackPreview } from '../../../pipeline/engines/tts/load-tts-en
 import { openModelStore } from '../../../pipeline/models/index.js';
 import { BUILTIN_VOICE_PACKS } from '../../../voices/builtin/index.js';
 import { captureLogger } from '../../doubles/test-logger.js';
+import { rms } from '../../helpers/audio-level.js';
 import { tempDir } from '../../helpers/model-cache.js';
 
 const SENTENCES = [
@@ -45,12 +46,6 @@ const ESPEAK_PACKS = BUILTIN_VOICE_PACKS.filter((pack) => pack.engine === 'espea
 const { logger } = captureLogger('silent');
 const work = tempDir('accents-heard');
 afterAll(() => work.remove());
-
-function rms(samples: Float32Array): number {
-  let sum = 0;
-  for (const s of samples) sum += s * s;
-  return Math.sqrt(sum / Math.max(1, samples.length));
-}
 
 const missing = pocketsphinxMissing();
 if (missing)

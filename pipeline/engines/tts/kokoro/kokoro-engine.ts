@@ -19,9 +19,8 @@
 import type { Logger } from '../../../logging/logger.js';
 import { ModelStore } from '../../../models/index.js';
 import { checkModelSignature, createSingleThreadSession, type ExpectedTensor, ort } from '../../onnx-session.js';
-import { SerialQueue } from '../../transformers-local.js';
 import { phonemize as espeakPhonemize } from '../espeak/espeak-phonemizer.js';
-import { concatAudio, throwIfCancelled } from '../synthesis-helpers.js';
+import { concatAudio, throwIfCancelled, VoiceModelSession } from '../synthesis-helpers.js';
 import { type ClauseSynthesizer, UnknownVoiceError, type VoiceSelection } from '../tts-engine.js';
 import { joinParts, KOKORO_INT8_ONNX, orderedParts, type WholeFile } from './kokoro-model-file.js';
 import {
@@ -122,17 +121,18 @@ interface LoadedVoice {
 export class KokoroEngine implements ClauseSynthesizer {
   readonly id = 'kokoro';
   readonly sampleRateHz = KOKORO_SAMPLE_RATE_HZ;
-  private readonly queue = new SerialQueue();
+  private readonly model: VoiceModelSession;
   private readonly reportedMissing = new Set<string>();
-  private disposed = false;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    session: ort.InferenceSession,
     readonly vocab: KokoroVocab,
     private readonly voices: ReadonlyMap<string, LoadedVoice>,
     private readonly phonemize: Phonemizer,
     private readonly logger: Logger | undefined,
-  ) {}
+  ) {
+    this.model = new VoiceModelSession(session, 'Kokoro', 'audio');
+  }
 
   /** Loads from the store (verified, never fetched: ModelNotInstalledError names the fetch command) or from paths. */
   static async load(source: KokoroModelPaths | ModelStore, options: KokoroEngineOptions = {}): Promise<KokoroEngine> {
@@ -201,7 +201,6 @@ export class KokoroEngine implements ClauseSynthesizer {
 
   /** One model call: `ids` (at most 510, no pads) with `voice`'s style for that length. */
   synthesizeTokens(ids: readonly number[], voice: KokoroVoice | string, speed = 1): Promise<Float32Array> {
-    if (this.disposed) return Promise.reject(new Error('the Kokoro engine has been disposed'));
     const styles = typeof voice === 'string' ? this.voiceOf(voice).voice : voice;
     const tokens = BigInt64Array.from([KOKORO_PAD_ID, ...ids, KOKORO_PAD_ID], BigInt);
     const feeds = {
@@ -209,19 +208,11 @@ export class KokoroEngine implements ClauseSynthesizer {
       style: new ort.Tensor('float32', Float32Array.from(styles.styleFor(ids.length)), [1, KOKORO_STYLE_DIM]),
       speed: new ort.Tensor('float32', Float32Array.from([speed]), [1]),
     };
-    return this.queue.run(async () => {
-      const outputs = await this.session.run(feeds);
-      const audio = outputs.audio;
-      if (!audio) throw new Error('the Kokoro model returned no "audio"');
-      return Float32Array.from(audio.data as Float32Array);
-    });
+    return this.model.run(feeds);
   }
 
   async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await this.queue.idle();
-    await this.session.release();
+    await this.model.dispose();
   }
 
   private voiceOf(voiceName: string): LoadedVoice {

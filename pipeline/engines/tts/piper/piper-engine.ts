@@ -21,9 +21,8 @@ import { basename } from 'node:path';
 import type { Logger } from '../../../logging/logger.js';
 import { ModelStore } from '../../../models/index.js';
 import { checkModelSignature, createSingleThreadSession, type ExpectedTensor, ort } from '../../onnx-session.js';
-import { SerialQueue } from '../../transformers-local.js';
 import { phonemizeSentences } from '../espeak/espeak-phonemizer.js';
-import { concatAudio, throwIfCancelled } from '../synthesis-helpers.js';
+import { concatAudio, throwIfCancelled, VoiceModelSession } from '../synthesis-helpers.js';
 import { type ClauseSynthesizer, UnknownVoiceError, type VoiceSelection } from '../tts-engine.js';
 import { type PiperVoiceConfig, readPiperConfig } from './piper-config.js';
 import { describePhoneme, type PhonemeIds, phonemesToIds, splitPhonemes } from './piper-phonemes.js';
@@ -86,13 +85,12 @@ async function pathsFromStore(store: ModelStore, modelId: string): Promise<Piper
 export class PiperEngine implements ClauseSynthesizer {
   readonly id = 'piper';
   readonly sampleRateHz: number;
-  private readonly queue = new SerialQueue();
+  private readonly model: VoiceModelSession;
   private readonly reportedMissing = new Set<string>();
   private warnedPitch = false;
-  private disposed = false;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    session: ort.InferenceSession,
     readonly voiceId: string,
     readonly config: PiperVoiceConfig,
     private readonly phonemize: Phonemizer,
@@ -100,6 +98,7 @@ export class PiperEngine implements ClauseSynthesizer {
     private readonly logger: Logger | undefined,
   ) {
     this.sampleRateHz = config.audio.sample_rate;
+    this.model = new VoiceModelSession(session, 'Piper', 'output');
   }
 
   /** Loads a voice from the store (verified, never fetched: ModelNotInstalledError names the fetch command) or from paths. */
@@ -164,7 +163,6 @@ export class PiperEngine implements ClauseSynthesizer {
 
   /** Runs the model on one id sequence (BOS … EOS); `rate` divides the voice's length_scale. */
   synthesizeIds(ids: readonly number[], rate = 1): Promise<Float32Array> {
-    if (this.disposed) return Promise.reject(new Error('the Piper engine has been disposed'));
     const { noise_scale, length_scale, noise_w } = this.config.inference;
     const feeds: Record<string, ort.Tensor> = {
       input: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]),
@@ -173,19 +171,11 @@ export class PiperEngine implements ClauseSynthesizer {
     };
     if (this.config.num_speakers > 1)
       feeds.sid = new ort.Tensor('int64', BigInt64Array.from([BigInt(this.speakerId)]), [1]);
-    return this.queue.run(async () => {
-      const outputs = await this.session.run(feeds);
-      const audio = outputs.output;
-      if (!audio) throw new Error('the Piper model returned no "output"');
-      return Float32Array.from(audio.data as Float32Array);
-    });
+    return this.model.run(feeds);
   }
 
   async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    await this.queue.idle();
-    await this.session.release();
+    await this.model.dispose();
   }
 
   private reportMissing(missing: Map<string, number>): void {
