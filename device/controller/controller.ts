@@ -10,7 +10,7 @@ import type { DeviceMode } from '../../pipeline/control/control-event.js';
 import { VOLUME_DB_MAX, VOLUME_DB_MIN } from '../../pipeline/control/control-event.js';
 import type { ControlLane } from '../../pipeline/control/control-lane.js';
 import type { InputAction } from '../inputs/input-action.js';
-import { type DeviceState, nextState, type StateEvent } from './device-state.js';
+import { type BargeInPolicy, type DeviceState, nextState, outputUtterances, type StateEvent } from './device-state.js';
 
 export interface StateChange {
   from: DeviceState;
@@ -36,6 +36,8 @@ export interface ControllerOptions {
   mode: DeviceMode;
   /** dB per volume press. */
   volumeStepDb?: number;
+  /** What the wearer speaking over the English does (default `interrupt`). */
+  bargeIn?: BargeInPolicy;
 }
 
 export class Controller extends EventEmitter<ControllerEvents> {
@@ -45,6 +47,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
   private mode: DeviceMode;
   private readonly volumeStepDb: number;
   private utteranceCounter = 0;
+  private readonly bargeIn: BargeInPolicy;
 
   constructor(private readonly options: ControllerOptions) {
     super();
@@ -52,10 +55,12 @@ export class Controller extends EventEmitter<ControllerEvents> {
     this.volumeDb = options.volumeDb;
     this.mode = options.mode;
     this.volumeStepDb = options.volumeStepDb ?? 3;
+    this.bargeIn = options.bargeIn ?? 'interrupt';
     // The endpointer announces utterances on the lane; the state machine follows them.
     options.lane.subscribe((event) => {
-      if (event.type === 'speechStart') this.dispatch({ type: 'speechStart', utteranceId: event.utteranceId });
-      else if (event.type === 'speechEnd' && this.state.status === 'listening') this.dispatch({ type: 'speechEnd' });
+      if (event.type === 'speechStart') {
+        this.dispatch({ type: 'speechStart', utteranceId: event.utteranceId, bargeIn: this.bargeIn });
+      } else if (event.type === 'speechEnd' && this.state.status === 'listening') this.dispatch({ type: 'speechEnd' });
     });
   }
 
@@ -81,6 +86,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
       return false;
     }
     const to = result.next;
+    if (to === from) return true; // accepted, nothing changes (an earlier queued utterance finished)
     this.cleanup(from, to, event);
     this.state = to;
     this.options.logger.info({ from: from.status, to: to.status, event: event.type }, 'state change');
@@ -91,11 +97,14 @@ export class Controller extends EventEmitter<ControllerEvents> {
   /** What leaving `from` for `to` must undo or start. */
   private cleanup(from: DeviceState, to: DeviceState, event: StateEvent): void {
     const lane = this.options.lane;
-    const abandoned =
-      (from.status === 'speaking' || from.status === 'translating') && to.status !== 'speaking'
-        ? from.utteranceId
-        : undefined;
-    if (abandoned !== undefined) lane.send({ type: 'interrupt', utteranceId: abandoned, reason: event.type });
+    // Output that this transition leaves behind is stale: interrupt it by id. English
+    // that finished playing is not abandoned; English kept by a queued barge-in is not either.
+    const kept = new Set(outputUtterances(to));
+    if (to.status === 'speaking' || to.status === 'translating' || to.status === 'listening') kept.add(to.utteranceId);
+    for (const utteranceId of outputUtterances(from)) {
+      const finished = event.type === 'playbackDone' && (event.utteranceId ?? utteranceId) === utteranceId;
+      if (!kept.has(utteranceId) && !finished) lane.send({ type: 'interrupt', utteranceId, reason: event.type });
+    }
     if (to.status === 'muted') lane.send({ type: 'mute' });
     if (from.status === 'muted' && to.status !== 'muted') lane.send({ type: 'unmute' });
     if (to.status === 'listening' && from.status !== 'listening') this.emit('earcon', 'heard');
@@ -111,7 +120,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     switch (action) {
       case 'pushToTalkDown':
         this.utteranceCounter += 1;
-        this.dispatch({ type: 'speechStart', utteranceId: `ptt-${this.utteranceCounter}` });
+        this.dispatch({ type: 'speechStart', utteranceId: `ptt-${this.utteranceCounter}`, bargeIn: this.bargeIn });
         return;
       case 'pushToTalkUp':
         if (status === 'listening') this.dispatch({ type: 'speechEnd' });

@@ -60,6 +60,8 @@ const ControllerConfigSchema = z.strictObject({
   mode: z.enum(DEVICE_MODES).default('translate'),
   voice: z.string().min(1).default('en-US'),
   volumeDb: z.number().min(VOLUME_DB_MIN).max(VOLUME_DB_MAX).default(0),
+  /** The wearer speaking over the English: stop it (`interrupt`) or play the new English after it (`queue`). */
+  bargeIn: z.enum(['interrupt', 'queue']).default('interrupt'),
 });
 
 export const CollarConfigSchema = z.strictObject({

@@ -122,6 +122,7 @@ export function registerRunCommand(program: Command): void {
         voice: config.controller.voice,
         volumeDb: config.controller.volumeDb,
         mode: config.controller.mode,
+        bargeIn: config.controller.bargeIn,
       });
       controller.on('earcon', (name) => earcons.enqueue(renderEarcon(name)));
       const leds = ledDriver(options.leds);
