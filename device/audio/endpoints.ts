@@ -22,6 +22,14 @@ export interface CaptureEndpoint extends EventEmitter<EndpointEvents> {
   deliveredSamples(): number;
 }
 
+/** What an output interrupt (barge-in) dropped and what the device will still play. */
+export interface OutputInterrupt {
+  /** Queued audio dropped before reaching the device. */
+  droppedMs: number;
+  /** Audio already handed to the device, which it will still play (bounded by the edge's queue). */
+  stillAudibleMs: number;
+}
+
 export interface PlaybackEndpoint extends EventEmitter<EndpointEvents> {
   readonly description: string;
   readonly hardwareRate: number;
@@ -31,6 +39,8 @@ export interface PlaybackEndpoint extends EventEmitter<EndpointEvents> {
   framesPlayed(): number;
   /** Frames of silence played because the ring was empty when the device needed audio. */
   underrunFrames(): number;
+  /** Barge-in: drop everything queued on the way to the device, now (consumer side of the ring). */
+  interruptOutput(): OutputInterrupt;
 }
 
 /** A device that errors or disappears. The controller moves to `fault` on it. */

@@ -106,6 +106,17 @@ export class PlaybackConverter {
     return filled;
   }
 
+  /**
+   * Barge-in: drop every pipeline frame queued in the ring and every converted sample
+   * not yet handed to the device. Only the consumer may do this, and this is it.
+   * Returns the 16 kHz samples dropped (ring plus pending, pending counted at 16 kHz).
+   */
+  dropQueued(): number {
+    const pendingAt16k = Math.round((this.pendingLength * PIPELINE_SAMPLE_RATE) / this.resampler.outputRate);
+    this.pendingLength = 0;
+    return this.ring.clear() + pendingAt16k;
+  }
+
   destroy(): void {
     this.resampler.destroy();
   }

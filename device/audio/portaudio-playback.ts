@@ -7,10 +7,10 @@
  */
 import { EventEmitter } from 'node:events';
 import type { DeviceInfo } from 'naudiodon';
-import { frameLengthSamples } from '../../pipeline/bus/audio-frame.js';
+import { frameLengthSamples, PIPELINE_SAMPLE_RATE } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
 import type { EarconOverlay } from '../outputs/earcon-overlay.js';
-import { DeviceLostError, type EndpointEvents, type PlaybackEndpoint } from './endpoints.js';
+import { DeviceLostError, type EndpointEvents, type OutputInterrupt, type PlaybackEndpoint } from './endpoints.js';
 import { PlaybackConverter } from './playback-converter.js';
 import { HostClient } from './portaudio-host/host-client.js';
 
@@ -26,8 +26,11 @@ export interface PortAudioPlaybackOptions {
   overlay?: EarconOverlay;
 }
 
-/** Chunks sent but not yet taken by PortAudio: bounds the latency this edge adds. */
-const QUEUED_CHUNKS = 3;
+/**
+ * Chunks sent but not yet taken by PortAudio: bounds the latency this edge adds, and the
+ * English still heard after a barge-in (3 × 10 ms, inside the 40 ms budget).
+ */
+export const QUEUED_CHUNKS = 3;
 /**
  * Silence sent after the last frame of a stream, so that PortAudio's last, partly filled
  * buffer (which it pads or drops) holds only silence and every real sample is played.
@@ -44,6 +47,7 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
   private running = false;
   private loop: Promise<void> | undefined;
   private writtenChunks = 0;
+  private sentChunks = 0;
   private wakePump: (() => void) | undefined;
   /** Kept past stop(), for the session report. */
   private countsBeforeStop = { framesPlayed: 0, underrunFrames: 0 };
@@ -96,21 +100,21 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
     const chunkBytes = this.chunkFrames * this.channels * 2;
     const chunk = new Int16Array(chunkBytes >> 1);
     const bytes = new Uint8Array(chunk.buffer);
-    let sentChunks = 0;
+    this.sentChunks = 0;
     while (this.running) {
       if (converter.bufferedFrames() === 0 && converter.sourceFinished()) {
         // The producer closed the ring: play a short tail of silence, wait until the
         // device has taken everything, and only then say the stream has ended.
         chunk.fill(0);
         for (let i = 0; i < TAIL_CHUNKS; i++) host.sendAudio(bytes);
-        sentChunks += TAIL_CHUNKS;
-        while (this.running && this.writtenChunks < sentChunks) {
+        this.sentChunks += TAIL_CHUNKS;
+        while (this.running && this.writtenChunks < this.sentChunks) {
           if (!(await this.waitForDevice())) break;
         }
         this.emit('end');
         return;
       }
-      if (sentChunks - this.writtenChunks >= QUEUED_CHUNKS) {
+      if (this.sentChunks - this.writtenChunks >= QUEUED_CHUNKS) {
         if (!(await this.waitForDevice())) {
           if (this.running) this.lost(`the device took no audio for ${this.options.stallTimeoutMs ?? 1_000} ms`);
           return;
@@ -120,7 +124,7 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
       converter.fill(chunk, this.chunkFrames, true);
       // IPC copies the bytes into the message, so one chunk buffer is reused.
       host.sendAudio(bytes);
-      sentChunks += 1;
+      this.sentChunks += 1;
     }
   }
 
@@ -138,6 +142,15 @@ export class PortAudioPlayback extends EventEmitter<EndpointEvents> implements P
         resolve(true);
       };
     });
+  }
+
+  interruptOutput(): OutputInterrupt {
+    const droppedSamples = this.converter?.dropQueued() ?? 0;
+    const inFlightChunks = Math.max(0, this.sentChunks - this.writtenChunks);
+    return {
+      droppedMs: (droppedSamples * 1000) / PIPELINE_SAMPLE_RATE,
+      stillAudibleMs: (inFlightChunks * this.chunkFrames * 1000) / this.hardwareRate,
+    };
   }
 
   framesPlayed(): number {

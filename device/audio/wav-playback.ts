@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { frameLengthSamples, PIPELINE_SAMPLE_RATE } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
-import type { EndpointEvents, PlaybackEndpoint } from './endpoints.js';
+import type { EndpointEvents, OutputInterrupt, PlaybackEndpoint } from './endpoints.js';
 import { PlaybackConverter } from './playback-converter.js';
 import { writeWav16 } from './wav-file.js';
 
@@ -99,6 +99,12 @@ export class WavPlayback extends EventEmitter<EndpointEvents> implements Playbac
       this.keptSamples += kept;
     }
     this.discardedSamples += length - kept;
+  }
+
+  /** A file has no device queue: everything not yet written is dropped, nothing is still audible. */
+  interruptOutput(): OutputInterrupt {
+    const droppedSamples = this.converter?.dropQueued() ?? 0;
+    return { droppedMs: (droppedSamples * 1000) / PIPELINE_SAMPLE_RATE, stillAudibleMs: 0 };
   }
 
   framesPlayed(): number {
