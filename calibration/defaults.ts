@@ -33,3 +33,11 @@ export function defaultMaskLeak(measuredAt = new Date(0).toISOString()): MaskLea
     speakerToListenerDb: MASK_BANDS_HZ.map(() => DEFAULT_SPEAKER_TO_LISTENER_DB),
   };
 }
+
+/**
+ * Chest speaker to the microphone inside the mask, for the acoustic part of the echo
+ * delay (the rest is I/O latency): about 10 cm on a neck-worn device, 0.3 ms of flight.
+ */
+export const DEFAULT_SPEAKER_TO_MIC_DISTANCE_CM = 10;
+/** Speed of sound in air at 20 °C. */
+export const SPEED_OF_SOUND_M_PER_S = 343;

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../../pipeline/config/load-config.js';
 import { registerBenchCommand } from './commands/bench.js';
+import { registerCalibrateCommand } from './commands/calibrate.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerDenoiseCommand } from './commands/denoise.js';
 import { registerDevicesCommand } from './commands/devices.js';
@@ -35,6 +36,7 @@ function buildProgram(): Command {
   registerBenchCommand(program);
   registerModelsCommand(program);
   registerVoicesCommand(program);
+  registerCalibrateCommand(program);
   return program;
 }
 
