@@ -26,6 +26,11 @@ export const BENCHES: Record<string, { description: string; load: () => Promise<
     description: 'time to first audio and real-time factor per voice pack (12-word sentence)',
     load: () => import('./tts/tts-bench.js'),
   },
+  aec: {
+    description:
+      'echo canceller on simulated mask acoustics: ERLE (linear / with RES), convergence, double-talk SI-SDR, delay error, cost per frame',
+    load: () => import('./aec/aec-bench.js'),
+  },
   frontend: {
     description: 'denoise SI-SDR gain and real-time factor, VAD cost, endpointing accuracy on real recordings',
     load: () => import('./frontend/frontend-bench.js'),

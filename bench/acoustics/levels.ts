@@ -31,6 +31,7 @@ export function scaledToDbfs(samples: Float32Array, targetDbfs: number): Float32
 export function mixSignals(...signals: ArrayLike<number>[]): Float32Array {
   const length = Math.max(0, ...signals.map((signal) => signal.length));
   const mixed = new Float32Array(length);
-  for (const signal of signals) for (let i = 0; i < signal.length; i++) mixed[i] = (mixed[i] as number) + (signal[i] as number);
+  for (const signal of signals)
+    for (let i = 0; i < signal.length; i++) mixed[i] = (mixed[i] as number) + (signal[i] as number);
   return mixed;
 }

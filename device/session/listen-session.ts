@@ -14,6 +14,7 @@ import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
 import type { CollarConfig } from '../../pipeline/config/schema.js';
 import type { ControlEvent } from '../../pipeline/control/control-event.js';
 import { ControlLane } from '../../pipeline/control/control-lane.js';
+import { speakableText } from '../../pipeline/engines/tts/speakable-text.js';
 import type { AsrStageOptions, TranscriptEvent } from '../../pipeline/stages/asr/asr-stage.js';
 import type { DenoiseOptions } from '../../pipeline/stages/denoise/denoise-stage.js';
 import { BUILTIN_STAGE_MODULES } from '../../pipeline/stages/registry.js';
@@ -21,6 +22,7 @@ import { forwardEndpointEvents } from '../../pipeline/stages/vad/lane-forwarder.
 import type { ChildTranslation, ChildTranslator } from '../../pipeline/text/child-translator.js';
 import { WorkerHost } from '../../pipeline/workers/worker-host.js';
 import type { CaptureEndpoint } from '../audio/endpoints.js';
+import { SpeakerSession, type SpeakerSessionOptions, type SpeakerSummary } from './speaker-session.js';
 
 /** Longest wait, after a stop, for the utterance in progress to be recognised. */
 const DRAIN_TIMEOUT_MS = 5_000;
@@ -34,9 +36,10 @@ export interface HeardUtterance {
   /** Audio the recogniser got: the speech plus its pre-roll and the trailing pause. */
   audioMs: number;
   asrDecodeMs: number;
-  /** From the VAD's end decision to the final transcript, and to the English. */
+  /** From the VAD's end decision to the final transcript, to the English, and to its first audio queued for the speaker. */
   endpointToTextMs: number;
   endpointToEnglishMs?: number;
+  endpointToSpeechMs?: number;
   translation?: ChildTranslation;
   /** Why there is no translation (e.g. MT not installed), when there is none. */
   translationError?: string;
@@ -47,6 +50,20 @@ export interface ListenReport {
   audioSeconds: number;
   wallSeconds: number;
   utterances: HeardUtterance[];
+  /** What the live speaker played, when there was one. */
+  speaker?: SpeakerSummary;
+}
+
+/** Live speech out: the English played through the mute-feedback speaker path, with echo cancellation on the microphone. */
+export interface LiveSpeakerOptions
+  extends Omit<
+    SpeakerSessionOptions,
+    'speakerRing' | 'referenceRing' | 'micTapRing' | 'englishFlagRing' | 'frameSamples' | 'logger'
+  > {
+  /** The echo path's delay from the calibration profile, when measured. */
+  echoDelayMs?: number;
+  /** How long to let queued English finish after the input ends. */
+  finishTimeoutMs?: number;
 }
 
 export interface ListenOptions {
@@ -58,6 +75,8 @@ export interface ListenOptions {
   /** Undefined: transcripts only. */
   translator?: ChildTranslator;
   onUtterance?: (utterance: HeardUtterance) => void;
+  /** Speak the English live through a playback device. */
+  speaker?: LiveSpeakerOptions;
   durationSeconds?: number;
   signal?: AbortSignal;
 }
@@ -88,16 +107,55 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
       logger,
       logLevel: config.logging.level,
     });
-  const denoise = host('denoise', BUILTIN_STAGE_MODULES.denoise, mic, clean, options.denoise);
+  // With a live speaker, the microphone path starts with the echo canceller and feedback
+  // guard (the mask-in stage), in the denoise worker, reading what the speaker played.
+  const live = options.speaker;
+  const reference = live ? bus.create('reference', 'int16', capacity) : undefined;
+  const micTap = live ? bus.create('mic-tap', 'float32', capacity) : undefined;
+  const englishFlags = live ? bus.create('english-flags', 'float32', Math.ceil(capacity / frameLength) + 1) : undefined;
+  // Its own worker: denoise runs asynchronously (ONNX), so it cannot follow it in a chain.
+  const cancelled = live ? bus.create('echo-cancelled', 'int16', capacity) : undefined;
+  const echoCancel =
+    reference && micTap && cancelled
+      ? host('echo-cancel', BUILTIN_STAGE_MODULES['echo-cancel'], mic, cancelled, {
+          referenceRing: reference.describe(),
+          tapRing: micTap.describe(),
+          ...(englishFlags ? { englishFlagRing: englishFlags.describe() } : {}),
+          ...(live?.echoDelayMs !== undefined ? { initialDelayMs: live.echoDelayMs } : {}),
+        })
+      : undefined;
+  const denoise = host('denoise', BUILTIN_STAGE_MODULES.denoise, cancelled ?? mic, clean, options.denoise);
   const listen = host('vad+asr', BUILTIN_STAGE_MODULES.chain, clean, undefined, {
     stages: [
       { name: 'vad', options: {} },
       { name: 'asr', options: options.asr },
     ],
   });
-  const hosts = [denoise, listen];
+  const hosts = echoCancel ? [echoCancel, denoise, listen] : [denoise, listen];
 
   const lane = new ControlLane(logger);
+  const speaker =
+    live && reference && micTap
+      ? new SpeakerSession({
+          ...live,
+          speakerRing: bus.create('speaker', 'int16', capacity),
+          referenceRing: reference,
+          micTapRing: micTap,
+          ...(englishFlags ? { englishFlagRing: englishFlags } : {}),
+          frameSamples: frameLength,
+          logger,
+        })
+      : undefined;
+  if (speaker) {
+    lane.subscribe((event) => {
+      if (event.type === 'speechStart') {
+        speaker.setWearerSpeaking(true);
+        speaker.onSpeechStart();
+      } else if (event.type === 'speechEnd') {
+        speaker.setWearerSpeaking(false);
+      }
+    });
+  }
   const endDecidedAt = new Map<string, { wallMs: number; event: Extract<ControlEvent, { type: 'speechEnd' }> }>();
   lane.subscribe((event) => {
     if (event.type === 'speechEnd') endDecidedAt.set(event.utteranceId, { wallMs: performance.now(), event });
@@ -123,6 +181,7 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
       endpointToTextMs: ended ? performance.now() - ended.wallMs : Number.NaN,
     };
     const done = translate(options.translator, heard, ended?.wallMs)
+      .then(() => speak(speaker, heard, ended?.wallMs, logger))
       .then(() => {
         utterances.push(heard);
         options.onUtterance?.(heard);
@@ -158,6 +217,7 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
   });
   try {
     await Promise.all(hosts.map((h) => h.start()));
+    await speaker?.start();
     await capture.start(mic);
     await finished;
     if (!failure) {
@@ -170,6 +230,7 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
     await Promise.all(pending);
   } finally {
     await capture.stop();
+    await speaker?.stop(failure ? 0 : (live?.finishTimeoutMs ?? 30_000));
     stopForwarding();
     await Promise.all(hosts.map((h) => h.stop()));
   }
@@ -179,7 +240,28 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
     audioSeconds: capture.deliveredSamples() / PIPELINE_SAMPLE_RATE,
     wallSeconds: (performance.now() - startedMs) / 1000,
     utterances: utterances.sort((a, b) => a.startS - b.startS),
+    ...(speaker ? { speaker: speaker.summary() } : {}),
   };
+}
+
+/** Queue the English for the speaker; resolves once its first audio is queued (or it ends). */
+async function speak(
+  speaker: SpeakerSession | undefined,
+  heard: HeardUtterance,
+  endDecidedWallMs: number | undefined,
+  logger: Logger,
+): Promise<void> {
+  const english = heard.translation?.english ?? '';
+  if (!speaker || speakableText(english).text === '') return;
+  await new Promise<void>((resolve) => {
+    speaker
+      .say(heard.utteranceId, english, () => {
+        if (endDecidedWallMs !== undefined) heard.endpointToSpeechMs = performance.now() - endDecidedWallMs;
+        resolve();
+      })
+      .catch((error: unknown) => logger.error({ err: error, utteranceId: heard.utteranceId }, 'speaking failed'))
+      .finally(resolve);
+  });
 }
 
 async function translate(

@@ -27,6 +27,13 @@ export interface SpeakerFeedOptions {
   speakerRing: RingBuffer;
   /** Where the echo canceller reads what was played; optional (no canceller, no reference). */
   referenceRing?: RingBuffer;
+  /**
+   * One value per frame, pushed with each reference frame: 1 when the frame held English,
+   * 0 when it held only the masker or silence. The feedback guard only guards English:
+   * the masker is noise the recogniser cannot take for speech, and guarding it would
+   * silence the very wearer it is masking.
+   */
+  englishFlagRing?: RingBuffer;
   /** Frames kept queued ahead of the device. */
   leadFrames?: number;
 }
@@ -42,6 +49,7 @@ export class SpeakerFeed {
   private readonly frameOut: Int16Array | Float32Array;
   private readonly referenceOut: Int16Array | Float32Array | undefined;
   private readonly leadSamples: number;
+  private readonly flag = new Float32Array(1);
   renderedFrames = 0;
   /** The utterance in the last frame rendered: the only one whose English can sit in the ring. */
   private lastRenderedUtteranceId: string | undefined;
@@ -72,6 +80,8 @@ export class SpeakerFeed {
       if (referenceRing && this.referenceOut) {
         fromFloatSamples(this.frame, this.referenceOut);
         referenceRing.push(this.referenceOut, frameSamples);
+        this.flag[0] = this.lastRenderedUtteranceId === undefined ? 0 : 1;
+        this.options.englishFlagRing?.push(this.flag);
       }
       rendered += 1;
     }

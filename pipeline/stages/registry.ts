@@ -12,6 +12,7 @@ export const BUILTIN_STAGE_MODULES = {
   vad: siblingModuleUrl(import.meta.url, './vad/vad-stage'),
   asr: siblingModuleUrl(import.meta.url, './asr/asr-stage'),
   chain: siblingModuleUrl(import.meta.url, './chain/chain-stage'),
+  'echo-cancel': siblingModuleUrl(import.meta.url, './echo/echo-cancel-stage'),
 } as const;
 
 export type BuiltinStageName = keyof typeof BUILTIN_STAGE_MODULES;

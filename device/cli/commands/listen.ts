@@ -17,24 +17,32 @@ import { speakableText } from '../../../pipeline/engines/tts/speakable-text.js';
 import type { ClauseSynthesizer } from '../../../pipeline/engines/tts/tts-engine.js';
 import { createRootLogger } from '../../../pipeline/logging/logger.js';
 import { openModelStore } from '../../../pipeline/models/index.js';
+import { MASKER_MODES, type MaskerMode } from '../../../pipeline/stages/speaker/masker-level.js';
 import { ChildTranslator } from '../../../pipeline/text/child-translator.js';
 import { loadPhrasebook } from '../../../pipeline/text/phrasebook/load-phrasebook.js';
 import { PhrasebookFileError } from '../../../pipeline/text/phrasebook/phrasebook-file-error.js';
 import { ChildSafetyFilter } from '../../../pipeline/text/safety/child-safety-filter.js';
 import { VoicePackUsageError } from '../../../voices/errors.js';
+import type { VoicePack } from '../../../voices/pack-manifest.js';
 import { VoicePackRegistry } from '../../../voices/pack-registry.js';
 import type { CaptureEndpoint } from '../../audio/endpoints.js';
 import { PortAudioCapture } from '../../audio/portaudio-capture.js';
 import { listDevices, resolveDevice } from '../../audio/portaudio-devices.js';
+import { PortAudioPlayback } from '../../audio/portaudio-playback.js';
 import { WavCapture } from '../../audio/wav-capture.js';
 import { WavFormatError, writeWav16 } from '../../audio/wav-file.js';
-import { type HeardUtterance, runListen } from '../../session/listen-session.js';
+import { calibrationInUse } from '../../session/calibration-in-use.js';
+import { type HeardUtterance, type LiveSpeakerOptions, runListen } from '../../session/listen-session.js';
 import { SpokenEnglish } from '../../session/spoken-english.js';
 import { EXIT, UsageError } from '../exit-codes.js';
 import { defaultPhrasebookFile } from './translate.js';
 
 interface ListenCliOptions {
   out?: string;
+  playbackDevice?: string;
+  rate?: string;
+  mask?: string;
+  profile?: string;
   voice?: string;
   in?: string;
   captureDevice?: string;
@@ -56,6 +64,11 @@ function describe(heard: HeardUtterance): string {
     lines.push(
       `   → ${t.english}   (${source}; text ${heard.endpointToTextMs.toFixed(0)} ms, English ${heard.endpointToEnglishMs?.toFixed(0) ?? '?'} ms after the end)`,
     );
+    if (heard.endpointToSpeechMs !== undefined) {
+      lines.push(
+        `   ♪ first English audio queued for the speaker ${heard.endpointToSpeechMs.toFixed(0)} ms after the end of speech`,
+      );
+    }
   } else if (heard.translationError) {
     lines.push(`   → not translated: ${heard.translationError}`);
   }
@@ -76,7 +89,17 @@ export function registerListenCommand(program: Command): void {
     .option('--phrasebook <file>', 'the family phrasebook JSON (default: phrasebook.json beside the config file)')
     .option('--json', 'print one JSON line per utterance')
     .option('--out <file.wav>', 'speak the English in the voice pack in use (or --voice) and write it here (16 kHz)')
-    .option('--voice <pack>', 'voice pack for --out (default: the one in use, see `collar voices list`)')
+    .option(
+      '--voice <pack>',
+      'voice pack for --out / --playback-device (default: the one in use, see `collar voices list`)',
+    )
+    .option(
+      '--playback-device <name|id>',
+      'speak the English live on this device, with echo cancellation, the feedback guard and masking',
+    )
+    .option('--rate <hz>', 'hardware sample rate for live devices (default: each device’s default)')
+    .option('--mask <mode>', `masker while the wearer speaks: ${MASKER_MODES.join(' | ')} (default: the config's)`)
+    .option('--profile <file>', 'calibration profile (default: calibration.json beside the config file)')
     .action(async (options: ListenCliOptions) => {
       if (options.engine !== 'auto' && !(ASR_ENGINES as readonly string[]).includes(options.engine)) {
         throw new UsageError(`unknown engine "${options.engine}"; choose one of auto, ${ASR_ENGINES.join(', ')}`);
@@ -89,6 +112,8 @@ export function registerListenCommand(program: Command): void {
       const duration = options.duration === undefined ? undefined : Number(options.duration);
       if (duration !== undefined && !(duration > 0))
         throw new UsageError(`--duration must be a number > 0, got "${options.duration}"`);
+      const rate = options.rate === undefined ? undefined : Number(options.rate);
+      if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate must be a number > 0, got "${options.rate}"`);
       const loaded = loadConfig({ file: program.opts<{ config?: string }>().config }).config;
       // The utterances are this command's output: routine info logs would bury them.
       const level = loaded.logging.level === 'info' ? 'warn' : loaded.logging.level;
@@ -111,7 +136,7 @@ export function registerListenCommand(program: Command): void {
             ? devices.find((d) => d.maxInputChannels > 0)
             : resolveDevice(devices, wanted, 'capture');
         if (!device) throw new UsageError('no capture device found; use --in <file.wav>, or see `collar devices`');
-        capture = new PortAudioCapture({ device });
+        capture = new PortAudioCapture({ device, ...(rate ? { sampleRate: rate } : {}) });
       }
 
       let translator: ChildTranslator | undefined;
@@ -136,12 +161,23 @@ export function registerListenCommand(program: Command): void {
 
       let speech: SpokenEnglish | undefined;
       let speechEngine: ClauseSynthesizer | undefined;
-      if (options.voice && !options.out)
-        throw new UsageError('--voice chooses the voice for --out; give --out <file.wav> too');
-      if (options.out) {
-        if (!options.translate) throw new UsageError('--out speaks the English: it cannot be used with --no-translate');
-        const outDir = dirname(resolve(options.out));
-        if (!existsSync(outDir)) throw new UsageError(`--out ${options.out}: the folder ${outDir} does not exist`);
+      const speaks = Boolean(options.out || options.playbackDevice);
+      if (options.voice && !speaks) {
+        throw new UsageError('--voice chooses the voice for --out or --playback-device; give one of them too');
+      }
+      if (options.mask !== undefined && !(MASKER_MODES as readonly string[]).includes(options.mask)) {
+        throw new UsageError(`--mask must be one of ${MASKER_MODES.join(', ')}, got "${options.mask}"`);
+      }
+      if ((options.mask || options.profile) && !options.playbackDevice) {
+        throw new UsageError('--mask and --profile are for live speech: give --playback-device too');
+      }
+      let pack: VoicePack | undefined;
+      if (speaks) {
+        if (!options.translate) throw new UsageError('speaking the English cannot be used with --no-translate');
+        if (options.out) {
+          const outDir = dirname(resolve(options.out));
+          if (!existsSync(outDir)) throw new UsageError(`--out ${options.out}: the folder ${outDir} does not exist`);
+        }
         const registry = new VoicePackRegistry({ configuredId: config.controller.voice });
         let entry: Awaited<ReturnType<VoicePackRegistry['get']>>;
         try {
@@ -156,7 +192,25 @@ export function registerListenCommand(program: Command): void {
           await translator?.dispose();
           throw error;
         }
-        speech = new SpokenEnglish(speechEngine, entry.pack, logger);
+        pack = entry.pack;
+        if (options.out) speech = new SpokenEnglish(speechEngine, entry.pack, logger);
+      }
+      let live: LiveSpeakerOptions | undefined;
+      if (options.playbackDevice && speechEngine && pack) {
+        const calibration = calibrationInUse({ ...(options.profile ? { file: options.profile } : {}) });
+        for (const line of calibration.lines) process.stderr.write(`${line}\n`);
+        const devices = await listDevices();
+        const device = resolveDevice(devices, options.playbackDevice, 'playback');
+        live = {
+          playback: new PortAudioPlayback({ device, ...(rate ? { sampleRate: rate } : {}) }),
+          engine: speechEngine,
+          pack,
+          maskCalibration: calibration.maskLeak,
+          maskMode: (options.mask as MaskerMode | undefined) ?? config.controller.maskMode,
+          volumeDb: config.controller.volumeDb,
+          bargeIn: config.controller.bargeIn,
+          ...(calibration.echoDelayMs !== undefined ? { echoDelayMs: calibration.echoDelayMs } : {}),
+        };
       }
       const spoken: Array<Promise<void>> = [];
       const speechFailures: string[] = [];
@@ -172,6 +226,7 @@ export function registerListenCommand(program: Command): void {
           denoise: { engine: options.denoise as 'auto' },
           asr: { engine: options.engine as 'auto' },
           ...(translator ? { translator } : {}),
+          ...(live ? { speaker: live } : {}),
           ...(duration !== undefined ? { durationSeconds: duration } : {}),
           signal: abort.signal,
           onUtterance: (heard) => {
@@ -206,6 +261,12 @@ export function registerListenCommand(program: Command): void {
           process.stderr.write(`wrote the English to ${options.out} (${(samples.length / 16_000).toFixed(2)} s)\n`);
         }
         if (speechFailures.length > 0) process.exitCode = EXIT.failure;
+        if (report.speaker) {
+          const sp = report.speaker;
+          process.stderr.write(
+            `speaker (${sp.playback}): English ${(sp.englishMs / 1000).toFixed(2)} s, masker (${sp.maskMode}) ${(sp.maskerMs / 1000).toFixed(2)} s, peak ${sp.peakDbfs.toFixed(1)} dBFS, barge-ins ${sp.bargeIns}\n`,
+          );
+        }
         process.stderr.write(
           `listened to ${report.audioSeconds.toFixed(2)} s of ${report.capture} in ${report.wallSeconds.toFixed(2)} s: ${report.utterances.length} utterance(s)\n`,
         );

@@ -21,6 +21,7 @@ import { KEYBOARD_HELP, KeyboardInput } from '../../inputs/keyboard.js';
 import { EarconOverlay } from '../../outputs/earcon-overlay.js';
 import { renderEarcon } from '../../outputs/earcons.js';
 import { type LedDriver, SysfsLeds, TerminalLedStrip } from '../../outputs/leds.js';
+import { calibrationInUse } from '../../session/calibration-in-use.js';
 import { runDevice } from '../../session/device-runner.js';
 import type { PassthroughReport } from '../../session/passthrough-session.js';
 import { EXIT, UsageError } from '../exit-codes.js';
@@ -85,6 +86,8 @@ export function registerRunCommand(program: Command): void {
     .action(async (options: RunOptions) => {
       const { config } = loadConfig({ file: program.opts<{ config?: string }>().config });
       const logger = createRootLogger({ level: config.logging.level, file: config.logging.file });
+      // The controller says what it is calibrated with, or that it runs on defaults.
+      for (const line of calibrationInUse().lines) process.stderr.write(`collar: ${line}\n`);
       const rate = positiveNumber(options.rate, '--rate');
       const outRate = positiveNumber(options.outRate, '--out-rate');
       const duration = positiveNumber(options.duration, '--duration');
