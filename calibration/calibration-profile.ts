@@ -13,6 +13,13 @@ import { z } from 'zod';
 export const CALIBRATION_SCHEMA_VERSION = 1;
 
 /**
+ * `echoPath.impulseResponse` starts this many taps before the direct sound
+ * (floor(delayMs · 16)): a fractional delay spreads the direct sound over a band-limited
+ * pulse, and an echo canceller seeded from the response needs all of it.
+ */
+export const IMPULSE_RESPONSE_LEAD_SAMPLES = 16;
+
+/**
  * Octave bands for mask leak and masking, centre frequencies in Hz: the SII octave-band
  * procedure's bands (ANSI S3.5-1997, table 4) that fit under the pipeline's 8 kHz Nyquist.
  */
@@ -49,7 +56,10 @@ export const EchoPathSchema = z.strictObject({
   gainDb: z.number().min(-80).max(20),
   /** Peak of the impulse response over its noise floor. */
   snrDb: z.number(),
-  /** The impulse response from `delayMs` on (16 kHz taps), trimmed to where it decays into noise. */
+  /**
+   * The impulse response (16 kHz taps) from IMPULSE_RESPONSE_LEAD_SAMPLES before the direct
+   * sound, trimmed to where it decays into noise.
+   */
   impulseResponse: z.array(z.number()).min(1).max(8192),
 });
 

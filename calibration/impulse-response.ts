@@ -3,6 +3,7 @@
  * fraction of a sample), how much energy the path carries, where the response sinks into
  * the measurement noise, and the peak-to-noise ratio.
  */
+import { IMPULSE_RESPONSE_LEAD_SAMPLES } from './calibration-profile.js';
 import type { ImpulseResponseEstimate } from './deconvolution.js';
 
 export interface ImpulseResponseAnalysis {
@@ -17,7 +18,7 @@ export interface ImpulseResponseAnalysis {
   noiseFloorDb: number;
   /** Lag (samples) where the response has decayed into the noise. */
   truncationLag: number;
-  /** Taps from floor(delaySamples) up to the truncation point (at most `maxTaps`). */
+  /** Taps from IMPULSE_RESPONSE_LEAD_SAMPLES before floor(delaySamples) up to the truncation point (at most `maxTaps`). */
   taps: Float64Array;
 }
 
@@ -95,7 +96,12 @@ export function analyseImpulseResponse(
     const atCrossing = 10 ** ((decay.interceptDb + decay.slopeDbPerBlock * truncationBlocks) / 10);
     energy += (atCrossing * blockLength * ratio) / (1 - ratio);
   }
-  const kept = taps.slice(Math.floor(delayIndex), Math.min(end, Math.floor(delayIndex) + options.maxTaps));
+  // Keep a few taps before the direct sound: a fractional delay spreads it over a
+  // band-limited pulse, and an echo canceller seeded from this needs all of it.
+  // (Lags before the start of the measurement are zeros.)
+  const keptStart = Math.floor(delayIndex) - IMPULSE_RESPONSE_LEAD_SAMPLES;
+  const kept = new Float64Array(Math.max(0, Math.min(end, keptStart + options.maxTaps) - keptStart));
+  for (let i = 0; i < kept.length; i++) kept[i] = keptStart + i >= 0 ? (taps[keptStart + i] as number) : 0;
   return {
     delaySamples,
     delayMs: (delaySamples * 1000) / sampleRateHz,

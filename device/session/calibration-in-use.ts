@@ -14,6 +14,8 @@ export interface CalibrationInUse {
   /** Lines for the wearer or tester (stderr). */
   lines: string[];
   echoDelayMs?: number;
+  /** The measured echo path (starting IMPULSE_RESPONSE_LEAD_SAMPLES before the direct sound): seeds the canceller. */
+  echoImpulseResponse?: number[];
   maskLeak: MaskLeak;
 }
 
@@ -23,7 +25,9 @@ export function calibrationInUse(options: { file?: string; env?: NodeJS.ProcessE
     const profile = loaded.status === 'loaded' ? loaded.profile : undefined;
     return {
       lines: describeCalibration(loaded),
-      ...(profile?.echoPath ? { echoDelayMs: profile.echoPath.delayMs } : {}),
+      ...(profile?.echoPath
+        ? { echoDelayMs: profile.echoPath.delayMs, echoImpulseResponse: profile.echoPath.impulseResponse }
+        : {}),
       maskLeak: profile?.maskLeak ?? defaultMaskLeak(),
     };
   } catch (error) {

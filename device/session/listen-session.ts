@@ -8,6 +8,7 @@
  * filter), prefetching complete sentences from partials.
  */
 import type { Logger } from 'pino';
+import { IMPULSE_RESPONSE_LEAD_SAMPLES } from '../../calibration/calibration-profile.js';
 import { AudioBus } from '../../pipeline/bus/audio-bus.js';
 import { frameLengthSamples, msToSamples, PIPELINE_SAMPLE_RATE } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
@@ -60,8 +61,9 @@ export interface LiveSpeakerOptions
     SpeakerSessionOptions,
     'speakerRing' | 'referenceRing' | 'micTapRing' | 'englishFlagRing' | 'frameSamples' | 'logger'
   > {
-  /** The echo path's delay from the calibration profile, when measured. */
+  /** The echo path's delay and impulse response from the calibration profile, when measured. */
   echoDelayMs?: number;
+  echoImpulseResponse?: number[];
   /** How long to let queued English finish after the input ends. */
   finishTimeoutMs?: number;
 }
@@ -122,6 +124,12 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
           tapRing: micTap.describe(),
           ...(englishFlags ? { englishFlagRing: englishFlags.describe() } : {}),
           ...(live?.echoDelayMs !== undefined ? { initialDelayMs: live.echoDelayMs } : {}),
+          ...(live?.echoDelayMs !== undefined && live.echoImpulseResponse
+            ? {
+                initialImpulseResponse: live.echoImpulseResponse,
+                initialImpulseResponseLeadSamples: IMPULSE_RESPONSE_LEAD_SAMPLES,
+              }
+            : {}),
         })
       : undefined;
   const denoise = host('denoise', BUILTIN_STAGE_MODULES.denoise, cancelled ?? mic, clean, options.denoise);

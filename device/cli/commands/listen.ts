@@ -210,6 +210,7 @@ export function registerListenCommand(program: Command): void {
           volumeDb: config.controller.volumeDb,
           bargeIn: config.controller.bargeIn,
           ...(calibration.echoDelayMs !== undefined ? { echoDelayMs: calibration.echoDelayMs } : {}),
+          ...(calibration.echoImpulseResponse ? { echoImpulseResponse: calibration.echoImpulseResponse } : {}),
         };
       }
       const spoken: Array<Promise<void>> = [];

@@ -317,6 +317,11 @@ export class PartitionedBlockFilter {
     }
   }
 
+  /** Scale every variance by `factor` (< 1: the taps are trusted, e.g. seeded from a measurement). */
+  scaleVariance(factor: number): void {
+    for (let i = 0; i < this.variance.length; i++) this.variance[i] = (this.variance[i] as number) * factor;
+  }
+
   /** True when every coefficient and variance is finite (a guard against a poisoned state). */
   isFinite(): boolean {
     for (let i = 0; i < this.coefficients.length; i++)

@@ -30,6 +30,10 @@ export const EchoCancelOptionsSchema = z.strictObject({
   tapRing: z.custom<RingDescriptor>((value) => typeof value === 'object' && value !== null).optional(),
   /** From the calibration profile's echo path, when measured. */
   initialDelayMs: z.number().min(0).max(500).optional(),
+  /** From the calibration profile's echo path: the filters start from it (needs initialDelayMs). */
+  initialImpulseResponse: z.array(z.number()).max(8192).optional(),
+  /** Taps that response holds before the direct sound. */
+  initialImpulseResponseLeadSamples: z.number().int().min(0).max(1024).default(0),
   filterLengthMs: z.number().min(16).max(512).default(128),
   maxDelayMs: z.number().min(0).max(500).default(300),
   guard: z.boolean().default(true),
@@ -81,8 +85,17 @@ export class EchoCancelStage implements Stage {
     if (this.canceller && this.micFloat.length === length && this.output?.constructor === frame.samples.constructor) {
       return this.canceller;
     }
-    const { initialDelayMs, filterLengthMs, maxDelayMs } = this.options;
-    this.canceller = new EchoCanceller({ frameSamples: length, initialDelayMs, filterLengthMs, maxDelayMs });
+    const { initialDelayMs, filterLengthMs, maxDelayMs, initialImpulseResponse, initialImpulseResponseLeadSamples } =
+      this.options;
+    this.canceller = new EchoCanceller({
+      frameSamples: length,
+      initialDelayMs,
+      filterLengthMs,
+      maxDelayMs,
+      ...(initialImpulseResponse && initialDelayMs !== undefined
+        ? { initialImpulseResponse, initialImpulseResponseLeadSamples }
+        : {}),
+    });
     this.guard = this.options.guard
       ? new FeedbackGuard({ frameSamples: length, marginDb: this.options.guardMarginDb })
       : undefined;

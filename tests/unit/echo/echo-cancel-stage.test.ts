@@ -61,6 +61,32 @@ describe('EchoCancelStage', () => {
     expect(Math.abs(10 * Math.log10(energyOf(out) / energyOf(mic.subarray(0, out.length))))).toBeLessThan(1);
   });
 
+  it('starts from a calibrated echo path: cancels from the first second, where a cold start cannot yet', async () => {
+    const { played, mic } = scenario(1);
+    const spec = ECHO_PATHS['mask-cavity'] as (typeof ECHO_PATHS)[string];
+    const path = generateEchoPath(spec);
+    const lead = 16;
+    const first = Math.floor(spec.delayMs * 16) - lead;
+    const measured = Array.from(path.subarray(first));
+    const erleOf = async (options: ConstructorParameters<typeof EchoCancelStage>[0]) => {
+      const reference = RingBuffer.create('reference', 'int16', 16_000);
+      const out = await run(
+        new EchoCancelStage({ ...options, referenceRing: reference.describe(), guard: false }),
+        mic,
+        played,
+        reference,
+      );
+      return 10 * Math.log10(energyOf(mic, 0, out.length) / energyOf(out));
+    };
+    const seeded = await erleOf({
+      initialDelayMs: spec.delayMs,
+      initialImpulseResponse: measured,
+      initialImpulseResponseLeadSamples: lead,
+    });
+    const cold = await erleOf({});
+    expect(seeded - cold).toBeGreaterThan(6);
+  });
+
   it('refuses options out of range with a message naming them', () => {
     expect(() => new EchoCancelStage({ initialDelayMs: 900 })).toThrow(/initialDelayMs/);
   });
