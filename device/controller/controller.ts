@@ -108,7 +108,7 @@ export class Controller extends EventEmitter<ControllerEvents> {
     if (to.status === 'muted') lane.send({ type: 'mute' });
     if (from.status === 'muted' && to.status !== 'muted') lane.send({ type: 'unmute' });
     if (to.status === 'listening' && from.status !== 'listening') this.emit('earcon', 'heard');
-    if (to.status === 'speaking') this.emit('earcon', 'englishComing');
+    if (event.type === 'translationReady') this.emit('earcon', 'englishComing');
     if (event.type === 'nothingUnderstood') this.emit('earcon', 'notUnderstood');
     if (to.status === 'fault' && from.status !== 'fault') this.emit('earcon', 'fault');
     if (from.status === 'fault' && to.status !== 'fault') this.emit('earcon', 'restored');

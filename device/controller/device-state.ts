@@ -88,6 +88,11 @@ function withoutFinished(ids: readonly string[], event: { utteranceId?: string }
   return ids.filter((id) => id !== finished);
 }
 
+/** Whether a playbackDone names English this state still has playing. */
+function namesPlaying(ids: readonly string[], event: { utteranceId?: string }): boolean {
+  return ids.length > 0 && (event.utteranceId === undefined || ids.includes(event.utteranceId));
+}
+
 /**
  * The utterances whose English is pending or playing in `state` (a listening utterance
  * has none yet). The controller interrupts those that a transition leaves behind.
@@ -129,7 +134,7 @@ export function nextState(state: DeviceState, event: StateEvent): TransitionResu
       if (event.type === 'speechEnd') {
         return to({ status: 'translating', utteranceId: state.utteranceId, ...playing(still) });
       }
-      if (event.type === 'playbackDone' && still.length > 0) {
+      if (event.type === 'playbackDone' && namesPlaying(still, event)) {
         return to({ status: 'listening', utteranceId: state.utteranceId, ...playing(withoutFinished(still, event)) });
       }
       if (event.type === 'mute') return to({ status: 'muted' });
@@ -149,7 +154,7 @@ export function nextState(state: DeviceState, event: StateEvent): TransitionResu
             : { status: 'speaking', utteranceId: last, ...playing(still.slice(0, -1)) },
         );
       }
-      if (event.type === 'playbackDone' && still.length > 0) {
+      if (event.type === 'playbackDone' && namesPlaying(still, event)) {
         return to({ status: 'translating', utteranceId: state.utteranceId, ...playing(withoutFinished(still, event)) });
       }
       // Speaking again before the English is ready abandons that translation.

@@ -123,7 +123,13 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
           referenceRing: reference.describe(),
           tapRing: micTap.describe(),
           ...(englishFlags ? { englishFlagRing: englishFlags.describe() } : {}),
-          ...(live?.echoDelayMs !== undefined ? { initialDelayMs: live.echoDelayMs } : {}),
+          ...(live?.echoDelayMs !== undefined
+            ? {
+                initialDelayMs: live.echoDelayMs,
+                // The profile allows delays up to 500 ms: search at least 50 ms past the measured one.
+                maxDelayMs: Math.min(500, Math.max(300, Math.ceil(live.echoDelayMs + 50))),
+              }
+            : {}),
           ...(live?.echoDelayMs !== undefined && live.echoImpulseResponse
             ? {
                 initialImpulseResponse: live.echoImpulseResponse,
@@ -154,9 +160,13 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
           logger,
         })
       : undefined;
+  // The newest utterance the wearer started: under `interrupt`, English for an older one
+  // that is not ready yet is abandoned (as the controller's state machine does).
+  let newestUtteranceId: string | undefined;
   if (speaker) {
     lane.subscribe((event) => {
       if (event.type === 'speechStart') {
+        newestUtteranceId = event.utteranceId;
         speaker.setWearerSpeaking(true);
         speaker.onSpeechStart();
       } else if (event.type === 'speechEnd') {
@@ -189,7 +199,11 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
       endpointToTextMs: ended ? performance.now() - ended.wallMs : Number.NaN,
     };
     const done = translate(options.translator, heard, ended?.wallMs)
-      .then(() => speak(speaker, heard, ended?.wallMs, logger))
+      .then(() => {
+        const abandoned = live?.bargeIn === 'interrupt' && newestUtteranceId !== heard.utteranceId;
+        if (abandoned) logger.info({ utteranceId: heard.utteranceId }, 'not spoken: the wearer has spoken again since');
+        return abandoned ? undefined : speak(speaker, heard, ended?.wallMs, logger);
+      })
       .then(() => {
         utterances.push(heard);
         options.onUtterance?.(heard);
@@ -218,6 +232,7 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
       resolve();
     };
     capture.on('error', fail);
+    live?.playback.on('error', fail);
     for (const h of hosts) h.once('failed', fail);
     void drained.then(resolve);
     if (options.durationSeconds !== undefined) setTimeout(resolve, options.durationSeconds * 1000).unref();

@@ -78,10 +78,11 @@ export class SpeakerFeed {
       fromFloatSamples(this.frame, this.frameOut);
       speakerRing.push(this.frameOut, frameSamples);
       if (referenceRing && this.referenceOut) {
-        fromFloatSamples(this.frame, this.referenceOut);
-        referenceRing.push(this.referenceOut, frameSamples);
+        // The flag first: the worker takes a flag for each reference frame it finds.
         this.flag[0] = this.lastRenderedUtteranceId === undefined ? 0 : 1;
         this.options.englishFlagRing?.push(this.flag);
+        fromFloatSamples(this.frame, this.referenceOut);
+        referenceRing.push(this.referenceOut, frameSamples);
       }
       rendered += 1;
     }

@@ -10,6 +10,7 @@
  * edge flushed); `queue` lets it finish, and the new English plays after it.
  */
 import type { Logger } from 'pino';
+import { frameLengthSamples } from '../../pipeline/bus/audio-frame.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
 import { int16ToFloat } from '../../pipeline/dsp/sample-format.js';
 import { TtsStream } from '../../pipeline/engines/tts/clause-stream.js';
@@ -73,6 +74,8 @@ export class SpeakerSession {
   private readonly syntheses = new Map<string, TtsStream>();
   private timer: NodeJS.Timeout | undefined;
   private wearerSpeaking = false;
+  /** Utterances interrupted before their synthesis was registered (a say() still starting). */
+  private readonly abandoned = new Set<string>();
   private playingUtteranceId: string | undefined;
   readonly bargeIns: BargeInReport[] = [];
   private maskedFrames = 0;
@@ -107,6 +110,8 @@ export class SpeakerSession {
         speakerRing: options.speakerRing,
         referenceRing: options.referenceRing,
         ...(options.englishFlagRing ? { englishFlagRing: options.englishFlagRing } : {}),
+        // The playback edge takes 20 ms frames: keep at least one of those queued.
+        leadFrames: Math.max(1, Math.ceil(frameLengthSamples(20) / frameSamples)),
       },
       { renderFrame: (out) => this.renderFrame(out) },
     );
@@ -124,13 +129,15 @@ export class SpeakerSession {
 
   /** The wearer started an utterance: apply the barge-in policy to English that is playing. */
   onSpeechStart(): BargeInReport | undefined {
+    if (this.options.bargeIn === 'queue') return undefined;
+    const pending = new Set([...this.playout.pendingUtterances(), ...this.syntheses.keys()]);
+    if (pending.size === 0) return undefined;
+    // Everything not yet heard is stale too: the wearer is saying something new.
+    for (const id of pending) if (id !== this.playingUtteranceId) this.interrupt(id);
     const playing = this.playingUtteranceId;
-    if (playing === undefined || this.options.bargeIn === 'queue') return undefined;
-    this.syntheses.get(playing)?.cancel();
-    const report = this.feed.interrupt(this.playout, this.options.playback, playing);
-    this.playingUtteranceId = undefined;
+    const report = this.interrupt(playing);
     this.bargeIns.push(report);
-    this.options.logger.info({ ...report }, 'barge-in: English interrupted');
+    this.options.logger.info({ ...report, abandoned: [...pending] }, 'barge-in: English interrupted');
     return report;
   }
 
@@ -138,6 +145,7 @@ export class SpeakerSession {
   interrupt(utteranceId?: string): BargeInReport {
     if (utteranceId === undefined) for (const stream of this.syntheses.values()) stream.cancel();
     else this.syntheses.get(utteranceId)?.cancel();
+    if (utteranceId !== undefined) this.abandoned.add(utteranceId);
     if (utteranceId === undefined || utteranceId === this.playingUtteranceId) this.playingUtteranceId = undefined;
     return this.feed.interrupt(this.playout, this.options.playback, utteranceId);
   }
@@ -150,9 +158,10 @@ export class SpeakerSession {
   async say(utteranceId: string, english: string, onFirstAudio?: (firstAudioMs: number) => void): Promise<number> {
     const queuedAt = performance.now();
     const { engine, pack, logger } = this.options;
-    const framer = await SpeechFramer.create(engine.sampleRateHz, this.options.frameSamples);
     const stream = new TtsStream(engine, deliveryFor(pack), logger);
     this.syntheses.set(utteranceId, stream);
+    if (this.abandoned.has(utteranceId)) stream.cancel();
+    const framer = await SpeechFramer.create(engine.sampleRateHz, this.options.frameSamples);
     let firstAudioMs = Number.NaN;
     const frame = new Float32Array(this.options.frameSamples);
     const queue = async (frames: Int16Array[]): Promise<void> => {
@@ -174,7 +183,11 @@ export class SpeakerSession {
       await queue(framer.flush());
       this.playout.end(utteranceId);
     } catch (error) {
-      if (!(error instanceof TtsCancelledError)) throw error;
+      if (!(error instanceof TtsCancelledError)) {
+        // Give up the turn, or every later utterance would wait behind this one forever.
+        this.playout.interrupt(utteranceId);
+        throw error;
+      }
     } finally {
       framer.destroy();
       this.syntheses.delete(utteranceId);
@@ -187,6 +200,9 @@ export class SpeakerSession {
     const tap = this.options.micTapRing;
     let micLevel = 0;
     if (tap && tap.availableRead() >= this.mic.length) {
+      // This side is the tap's consumer: skip to the newest frames when the microphone
+      // got ahead (drift, output underruns), so the masker follows the wearer now.
+      while (tap.availableRead() >= 3 * this.mic.length) tap.pop(this.micRaw, this.mic.length);
       tap.pop(this.micRaw, this.mic.length);
       if (this.micRaw instanceof Int16Array) int16ToFloat(this.micRaw, this.mic);
       else this.mic.set(this.micRaw);
@@ -225,9 +241,17 @@ export class SpeakerSession {
     while (this.playout.pendingUtterances().length > 0 && performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    for (const stream of this.syntheses.values()) stream.cancel();
+    const { playback, speakerRing } = this.options;
+    // Closing the ring lets the device play what is queued plus a silent tail, then 'end'.
+    const ended = new Promise<void>((resolve) => {
+      playback.once('end', resolve);
+      setTimeout(resolve, 1_000).unref();
+    });
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.options.speakerRing.close();
-    await this.options.playback.stop();
+    speakerRing.close();
+    if (timeoutMs > 0) await ended;
+    await playback.stop();
   }
 }

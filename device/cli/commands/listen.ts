@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { CalibrationProfileError, loadCalibrationProfile } from '../../../calibration/profile-store.js';
 import { loadConfig } from '../../../pipeline/config/load-config.js';
 import { ASR_ENGINES } from '../../../pipeline/engines/asr/load-asr-engine.js';
 import { DENOISE_ENGINES } from '../../../pipeline/engines/denoise/denoise-engine.js';
@@ -113,7 +114,32 @@ export function registerListenCommand(program: Command): void {
       if (duration !== undefined && !(duration > 0))
         throw new UsageError(`--duration must be a number > 0, got "${options.duration}"`);
       const rate = options.rate === undefined ? undefined : Number(options.rate);
-      if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate must be a number > 0, got "${options.rate}"`);
+      if (rate !== undefined && !(Number.isInteger(rate) && rate >= 8_000 && rate <= 192_000)) {
+        throw new UsageError(`--rate must be a whole number of Hz from 8000 to 192000, got "${options.rate}"`);
+      }
+      if ((options.mask || options.profile) && !options.playbackDevice) {
+        throw new UsageError('--mask and --profile are for live speech: give --playback-device too');
+      }
+      if (options.mask !== undefined && !(MASKER_MODES as readonly string[]).includes(options.mask)) {
+        throw new UsageError(`--mask must be one of ${MASKER_MODES.join(', ')}, got "${options.mask}"`);
+      }
+      // A profile named on the command line must be there and readable; the default one may be absent.
+      if (options.profile) {
+        try {
+          if (loadCalibrationProfile({ file: options.profile }).status === 'missing') {
+            throw new UsageError(
+              `--profile ${options.profile}: no such file; run \`collar calibrate --profile ${options.profile}\``,
+            );
+          }
+        } catch (error) {
+          if (error instanceof CalibrationProfileError) throw new UsageError(error.message);
+          throw error;
+        }
+      }
+      // The speaker is resolved before any model loads, so a wrong name fails at once.
+      const playbackDevice = options.playbackDevice
+        ? resolveDevice(await listDevices(), options.playbackDevice, 'playback')
+        : undefined;
       const loaded = loadConfig({ file: program.opts<{ config?: string }>().config }).config;
       // The utterances are this command's output: routine info logs would bury them.
       const level = loaded.logging.level === 'info' ? 'warn' : loaded.logging.level;
@@ -165,12 +191,6 @@ export function registerListenCommand(program: Command): void {
       if (options.voice && !speaks) {
         throw new UsageError('--voice chooses the voice for --out or --playback-device; give one of them too');
       }
-      if (options.mask !== undefined && !(MASKER_MODES as readonly string[]).includes(options.mask)) {
-        throw new UsageError(`--mask must be one of ${MASKER_MODES.join(', ')}, got "${options.mask}"`);
-      }
-      if ((options.mask || options.profile) && !options.playbackDevice) {
-        throw new UsageError('--mask and --profile are for live speech: give --playback-device too');
-      }
       let pack: VoicePack | undefined;
       if (speaks) {
         if (!options.translate) throw new UsageError('speaking the English cannot be used with --no-translate');
@@ -196,13 +216,11 @@ export function registerListenCommand(program: Command): void {
         if (options.out) speech = new SpokenEnglish(speechEngine, entry.pack, logger);
       }
       let live: LiveSpeakerOptions | undefined;
-      if (options.playbackDevice && speechEngine && pack) {
+      if (playbackDevice && speechEngine && pack) {
         const calibration = calibrationInUse({ ...(options.profile ? { file: options.profile } : {}) });
         for (const line of calibration.lines) process.stderr.write(`${line}\n`);
-        const devices = await listDevices();
-        const device = resolveDevice(devices, options.playbackDevice, 'playback');
         live = {
-          playback: new PortAudioPlayback({ device, ...(rate ? { sampleRate: rate } : {}) }),
+          playback: new PortAudioPlayback({ device: playbackDevice, ...(rate ? { sampleRate: rate } : {}) }),
           engine: speechEngine,
           pack,
           maskCalibration: calibration.maskLeak,

@@ -62,6 +62,8 @@ export class EchoCancelStage implements Stage {
   private outputFrame: AudioFrame | undefined;
   /** Reference samples dropped because the microphone side fell behind. */
   droppedReferenceSamples = 0;
+  /** False until the first microphone frame: what was played before it has no echo in the stream. */
+  private aligned = false;
 
   constructor(options: EchoCancelOptions = {}) {
     this.options = EchoCancelOptionsSchema.parse(options);
@@ -113,10 +115,13 @@ export class EchoCancelStage implements Stage {
     const ring = this.reference;
     this.referenceFloat.fill(0);
     if (!ring) return this.referenceFloat;
-    if (ring.availableRead() > Math.round((this.options.maxBacklogMs * 16_000) / 1000)) {
-      this.droppedReferenceSamples += ring.clear();
-      this.englishFlags?.clear();
+    if (!this.aligned) {
+      // The speaker may have started before the microphone: drop what it played until now,
+      // or every later reference frame would arrive after its own echo.
+      this.aligned = true;
+      this.dropReference(length);
     }
+    if (ring.availableRead() > Math.round((this.options.maxBacklogMs * 16_000) / 1000)) this.dropReference(length);
     this.englishPlayed = false;
     if (ring.availableRead() >= length) {
       ring.pop(this.referenceRaw, length);
@@ -125,6 +130,23 @@ export class EchoCancelStage implements Stage {
       this.englishPlayed = flags ? flags.pop(this.flag, 1) === 1 && this.flag[0] === 1 : true;
     }
     return this.referenceFloat;
+  }
+
+  /**
+   * Drop the reference backlog but its newest `keepSamples` (the frame played with the
+   * microphone frame now being processed), with the matching English flags. This stage is
+   * the consumer of both rings, so it may.
+   */
+  private dropReference(keepSamples: number): void {
+    const ring = this.reference;
+    if (!ring) return;
+    while (ring.availableRead() > keepSamples) {
+      const count = Math.min(this.referenceRaw.length, ring.availableRead() - keepSamples);
+      this.droppedReferenceSamples += ring.pop(this.referenceRaw, count);
+    }
+    const flags = this.englishFlags;
+    const keepFlags = Math.ceil(keepSamples / Math.max(1, this.referenceRaw.length));
+    while (flags && flags.availableRead() > keepFlags) flags.pop(this.flag, 1);
   }
 
   process(frame: AudioFrame): void {
@@ -147,11 +169,14 @@ export class EchoCancelStage implements Stage {
   flush(): void {}
 
   /**
-   * An interrupt (barge-in) must not throw away the adapted echo path: the acoustics did
-   * not change, and re-converging would let the echo through for a second. Nothing else
-   * is held between frames, so there is nothing to drop.
+   * An interrupt (the worker dropped queued microphone audio) keeps the adapted echo path —
+   * the acoustics did not change, and re-converging would let the echo through for a
+   * second — but re-aligns the reference with the next microphone frame, since the
+   * microphone samples it belonged to are gone.
    */
-  reset(): void {}
+  reset(): void {
+    this.aligned = false;
+  }
 
   close(): void {}
 }

@@ -60,6 +60,7 @@ export class FeedbackGuard {
   private readonly marginDb: number;
   private readonly tailFrames: number;
   private readonly holdFrames: number;
+  private readonly frameSamples: number;
   private readonly belowEchoDb: number;
   /** Gain applied at the end of the last frame; ramps avoid clicks the VAD could take for onsets. */
   private gain = 1;
@@ -79,6 +80,7 @@ export class FeedbackGuard {
 
   constructor(options: FeedbackGuardOptions) {
     const frameMs = (options.frameSamples * 1000) / (options.sampleRateHz ?? 16_000);
+    this.frameSamples = options.frameSamples;
     this.marginDb = options.marginDb ?? 6;
     this.tailFrames = Math.ceil((options.tailMs ?? 250) / frameMs);
     this.holdFrames = Math.ceil((options.holdMs ?? 300) / frameMs);
@@ -110,7 +112,9 @@ export class FeedbackGuard {
    */
   apply(frame: Float32Array, report: EchoFrameReport, englishPlayed = true): GuardDecision {
     this.framesSinceFarEnd = report.farEndActive && englishPlayed ? 0 : this.framesSinceFarEnd + 1;
-    const guarding = this.framesSinceFarEnd <= this.tailFrames;
+    // The English flag comes with the reference, not with its echo: add the bulk delay.
+    const delayFrames = Math.ceil(report.bulkDelaySamples / this.frameSamples);
+    const guarding = this.framesSinceFarEnd <= this.tailFrames + delayFrames;
     // The canceller's running ERLE, as it stood before any double talk began: missed
     // double-talk frames in the middle of a barge-in would drag the live figure down.
     const quiet = this.evidence === 0 && this.framesSinceNearEnd > this.holdFrames;

@@ -107,6 +107,22 @@ describe.skipIf(missing !== undefined)('collar listen with a live speaker', () =
     expect(live.peak).toBeLessThanOrEqual(Math.ceil(32768 * 10 ** (-1 / 20)) + 1); // never past the limiter's ceiling
   }, 180_000);
 
+  it('refuses a bad --rate, a missing --profile and a --mask without a speaker, with exit 2 and the reason', () => {
+    for (const [args, reason] of [
+      [['--playback-device', PLAYBACK_DEVICE, '--rate', '44100.5'], /--rate must be a whole number/],
+      [
+        ['--playback-device', PLAYBACK_DEVICE, '--profile', join(work.path, 'absent.json')],
+        /--profile .*absent\.json: no such file/,
+      ],
+      [['--mask', 'full'], /--mask and --profile are for live speech/],
+      [['--playback-device', PLAYBACK_DEVICE, '--mask', 'loud'], /--mask must be one of off, soft, full/],
+    ] as const) {
+      const result = runCollar(['listen', '--in', CLIP, ...args], env);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(reason);
+    }
+  });
+
   it('sounds the masker while the wearer speaks (--mask full), under the limiter ceiling', () => {
     const devices = captureDevices();
     const live = runLive(devices, ['--mask', 'full']);

@@ -54,6 +54,20 @@ describe('EchoCancelStage', () => {
     expect(tap.availableRead()).toBe(out.length);
   });
 
+  it('drops what the speaker played before the first microphone frame, so the reference stays ahead of its echo', async () => {
+    const { played, mic } = scenario(8);
+    const reference = RingBuffer.create('reference', 'int16', 16_000);
+    // 180 ms played before the microphone started: had it been kept, every reference frame
+    // would arrive after its own echo.
+    reference.push(new Int16Array(180 * 16).fill(3000));
+    const stage = new EchoCancelStage({ referenceRing: reference.describe(), guard: false });
+    const out = await run(stage, mic, played, reference);
+    const lastSeconds = out.length - 3 * 16_000;
+    const erleDb = 10 * Math.log10(energyOf(mic, lastSeconds, out.length) / energyOf(out, lastSeconds, out.length));
+    expect(stage.droppedReferenceSamples).toBe(180 * 16); // the backlog, not the frame played with the first microphone frame
+    expect(erleDb).toBeGreaterThan(20);
+  });
+
   it('passes the microphone through when there is no reference ring (nothing is played)', async () => {
     const { mic } = scenario(2);
     const out = await run(new EchoCancelStage({}), mic, new Float32Array(0));

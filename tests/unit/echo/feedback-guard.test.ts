@@ -54,6 +54,13 @@ describe('FeedbackGuard', () => {
     residualEchoDbfs: -50,
   });
 
+  it('counts the tail from the echo, not the reference: the bulk delay is added', () => {
+    const guard = new FeedbackGuard({ frameSamples: FRAME, tailMs: 100 });
+    apply(guard, report({ farEndActive: true, bulkDelaySamples: 3 * FRAME }));
+    const tail = Array.from({ length: 9 }, () => apply(guard, report({ bulkDelaySamples: 3 * FRAME })).muted);
+    expect(tail).toEqual([true, true, true, true, true, true, true, true, false]); // 5 tail + 3 delay frames
+  });
+
   it('lets the wearer through over the English on sustained double talk well above the residual echo', () => {
     const guard = new FeedbackGuard({ frameSamples: FRAME, marginDb: 6, holdMs: 40 });
     // Four of the last five frames must agree before it opens.
