@@ -23,6 +23,9 @@ import { forwardEndpointEvents } from '../../pipeline/stages/vad/lane-forwarder.
 import type { ChildTranslation, ChildTranslator } from '../../pipeline/text/child-translator.js';
 import { WorkerHost } from '../../pipeline/workers/worker-host.js';
 import type { CaptureEndpoint } from '../audio/endpoints.js';
+import type { EarconName } from '../controller/controller.js';
+import { EarconOverlay } from '../outputs/earcon-overlay.js';
+import { renderEarcon } from '../outputs/earcons.js';
 import { SpeakerSession, type SpeakerSessionOptions, type SpeakerSummary } from './speaker-session.js';
 
 /** Longest wait, after a stop, for the utterance in progress to be recognised. */
@@ -51,8 +54,8 @@ export interface ListenReport {
   audioSeconds: number;
   wallSeconds: number;
   utterances: HeardUtterance[];
-  /** What the live speaker played, when there was one. */
-  speaker?: SpeakerSummary;
+  /** What the live speaker played, when there was one, and the earcons it sounded, in order. */
+  speaker?: SpeakerSummary & { earcons: EarconName[] };
 }
 
 /** Live speech out: the English played through the mute-feedback speaker path, with echo cancellation on the microphone. */
@@ -148,10 +151,19 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
   const hosts = echoCancel ? [echoCancel, denoise, listen] : [denoise, listen];
 
   const lane = new ControlLane(logger);
+  // Earcons for the wearer, mixed in before the limiter (and so cancelled from the microphone).
+  const earcons = live ? new EarconOverlay() : undefined;
+  const earconsPlayed: EarconName[] = [];
+  const playEarcon = (name: EarconName): void => {
+    if (!earcons) return;
+    earcons.enqueue(renderEarcon(name));
+    earconsPlayed.push(name);
+  };
   const speaker =
     live && reference && micTap
       ? new SpeakerSession({
           ...live,
+          ...(earcons ? { earcons } : {}),
           speakerRing: bus.create('speaker', 'int16', capacity),
           referenceRing: reference,
           micTapRing: micTap,
@@ -167,6 +179,7 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
     lane.subscribe((event) => {
       if (event.type === 'speechStart') {
         newestUtteranceId = event.utteranceId;
+        playEarcon('heard');
         speaker.setWearerSpeaking(true);
         speaker.onSpeechStart();
       } else if (event.type === 'speechEnd') {
@@ -202,7 +215,10 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
       .then(() => {
         const abandoned = live?.bargeIn === 'interrupt' && newestUtteranceId !== heard.utteranceId;
         if (abandoned) logger.info({ utteranceId: heard.utteranceId }, 'not spoken: the wearer has spoken again since');
-        return abandoned ? undefined : speak(speaker, heard, ended?.wallMs, logger);
+        if (abandoned || !speaker) return undefined;
+        const speakable = speakableText(heard.translation?.english ?? '').text !== '';
+        playEarcon(speakable ? 'englishComing' : 'notUnderstood');
+        return speak(speaker, heard, ended?.wallMs, logger);
       })
       .then(() => {
         utterances.push(heard);
@@ -263,7 +279,7 @@ export async function runListen(options: ListenOptions): Promise<ListenReport> {
     audioSeconds: capture.deliveredSamples() / PIPELINE_SAMPLE_RATE,
     wallSeconds: (performance.now() - startedMs) / 1000,
     utterances: utterances.sort((a, b) => a.startS - b.startS),
-    ...(speaker ? { speaker: speaker.summary() } : {}),
+    ...(speaker ? { speaker: { ...speaker.summary(), earcons: earconsPlayed } } : {}),
   };
 }
 

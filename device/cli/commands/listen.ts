@@ -283,7 +283,7 @@ export function registerListenCommand(program: Command): void {
         if (report.speaker) {
           const sp = report.speaker;
           process.stderr.write(
-            `speaker (${sp.playback}): English ${(sp.englishMs / 1000).toFixed(2)} s, masker (${sp.maskMode}) ${(sp.maskerMs / 1000).toFixed(2)} s, peak ${sp.peakDbfs.toFixed(1)} dBFS, barge-ins ${sp.bargeIns}\n`,
+            `speaker (${sp.playback}): English ${(sp.englishMs / 1000).toFixed(2)} s, masker (${sp.maskMode}) ${(sp.maskerMs / 1000).toFixed(2)} s, peak ${sp.peakDbfs.toFixed(1)} dBFS, barge-ins ${sp.bargeIns}, earcons ${sp.earcons.join(' ') || 'none'}\n`,
           );
         }
         process.stderr.write(

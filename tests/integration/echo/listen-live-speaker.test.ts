@@ -103,6 +103,8 @@ describe.skipIf(missing !== undefined)('collar listen with a live speaker', () =
     expect(live.mode).toBe('off');
     expect(live.maskerS).toBe(0);
     expect(live.englishS).toBeGreaterThan(0.5);
+    // Heard (each utterance start), then English coming for the first; the second has no English.
+    expect(live.result.stderr).toMatch(/earcons heard .*englishComing/);
     expect(live.peak).toBeGreaterThan(0.1 * 32768); // the English reached the device
     expect(live.peak).toBeLessThanOrEqual(Math.ceil(32768 * 10 ** (-1 / 20)) + 1); // never past the limiter's ceiling
   }, 180_000);
