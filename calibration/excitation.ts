@@ -5,7 +5,9 @@
  * so the file the offline route writes (`collar calibrate --play-to`) is the same signal
  * the analysis expects back.
  */
+
 import FFT from 'fft.js';
+import { seededRandom } from '../pipeline/dsp/seeded-random.js';
 
 export interface ExponentialSweep {
   samples: Float32Array;
@@ -112,7 +114,7 @@ export function octaveShapedNoise(options: OctaveNoiseOptions): Float32Array {
   while (size < length) size *= 2;
   const fft = new FFT(size);
   const spectrum = fft.createComplexArray() as number[];
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   for (let k = 1; k < size / 2; k++) {
     const frequencyHz = (k * sampleRateHz) / size;
     if (frequencyHz < lowHz || frequencyHz > highHz) continue;
@@ -146,16 +148,4 @@ function applyFades(samples: Float32Array, fadeSamples: number): void {
     const j = samples.length - 1 - i;
     samples[j] = (samples[j] as number) * gain;
   }
-}
-
-/** mulberry32: a small seeded PRNG, so the stimulus is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

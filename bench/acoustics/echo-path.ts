@@ -5,8 +5,9 @@
  * (body, mask shell) and an exponentially decaying diffuse tail, normalised so that its
  * energy gain (sum of squared taps) is exactly `gainDb`. Seeded, so reproducible.
  */
+
+import { gaussianSource, seededRandom } from '../../pipeline/dsp/seeded-random.js';
 import { energyOf } from './levels.js';
-import { gaussianSource, seededRandom } from './seeded-random.js';
 
 export interface EchoPathSpec {
   /** Where the direct sound arrives, from playback to capture. */

@@ -6,10 +6,10 @@
  * the feedback guard) clean each frame. Used by the feedback-guard tests and benches.
  */
 import { EchoCanceller } from '../../pipeline/dsp/aec/echo-canceller.js';
+import { gaussianSource, seededRandom } from '../../pipeline/dsp/seeded-random.js';
 import { FeedbackGuard } from '../../pipeline/stages/echo/feedback-guard.js';
 import { convolve } from './convolve.js';
 import { dbToGain, mixSignals } from './levels.js';
-import { gaussianSource, seededRandom } from './seeded-random.js';
 
 export interface MicPathScenario {
   /** What the speaker plays (16 kHz): the AEC's reference. */

@@ -5,7 +5,7 @@
  * It has speech's spectrum slope, modulation and pauses, so AEC, VAD and masker tests
  * behave as they do on real speech; it is labelled "synthetic" wherever it is used.
  */
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../pipeline/dsp/seeded-random.js';
 
 const VOWEL_FORMANTS_HZ: ReadonlyArray<readonly [number, number, number]> = [
   [730, 1090, 2440],

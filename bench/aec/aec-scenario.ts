@@ -22,11 +22,11 @@ import {
   type EchoCancellerOptions,
   type EchoFrameReport,
 } from '../../pipeline/dsp/aec/echo-canceller.js';
+import { gaussianSource, seededRandom } from '../../pipeline/dsp/seeded-random.js';
 import { siSdrDb } from '../../pipeline/metrics/si-sdr.js';
 import { convolve } from '../acoustics/convolve.js';
 import { ECHO_PATHS, type EchoPathSpec, generateEchoPath } from '../acoustics/echo-path.js';
 import { dbToGain, energyOf, rmsDbfs } from '../acoustics/levels.js';
-import { gaussianSource, seededRandom } from '../acoustics/seeded-random.js';
 import { deviceEnglish, wearerSpeech } from '../acoustics/speech-sources.js';
 
 export const SAMPLE_RATE_HZ = 16_000;

@@ -16,7 +16,6 @@
  */
 import { EventEmitter } from 'node:events';
 import { setImmediate as nextTick } from 'node:timers/promises';
-import { gaussianSource, seededRandom } from '../../bench/acoustics/seeded-random.js';
 import type {
   CaptureEndpoint,
   EndpointEvents,
@@ -25,6 +24,7 @@ import type {
 } from '../../device/audio/endpoints.js';
 import type { RingBuffer } from '../../pipeline/bus/ring-buffer.js';
 import { floatToInt16, int16ToFloat } from '../../pipeline/dsp/sample-format.js';
+import { gaussianSource, seededRandom } from '../../pipeline/dsp/seeded-random.js';
 
 const FRAME_SAMPLES = 320;
 

@@ -10,6 +10,7 @@
  * Each band noise is scaled so that its own band (rectangular, as the analyzer and the
  * SII measure it) holds unit power; `crossPower` says what it leaks into the others.
  */
+import { gaussianPairSource, seededRandom } from '../../dsp/seeded-random.js';
 import { SqrtHannStft } from '../../dsp/stft.js';
 import { type BandLayout, binBands, triangularBandWeights } from './octave-bands.js';
 
@@ -32,14 +33,14 @@ export class ShapedNoiseGenerator {
   private readonly hopSamples: number;
   private readIndex = 0;
   private availableSamples = 0;
-  private randomState: number;
-  private spareGaussian = Number.NaN;
+  /** Seeded standard-normal draws, so every masker run is reproducible. */
+  private readonly gaussian: () => number;
 
   constructor(layout: BandLayout, fftSize: number, sampleRateHz: number, seed: number) {
     const weights = triangularBandWeights(layout, fftSize, sampleRateHz);
     const bins = binBands(layout, fftSize, sampleRateHz);
     this.bandCount = layout.centresHz.length;
-    this.randomState = seed >>> 0;
+    this.gaussian = gaussianPairSource(seededRandom(seed));
     this.stfts = weights.map(() => new SqrtHannStft(fftSize));
     this.hopSamples = fftSize / 2;
     this.maxChunkSamples = RING_CAPACITY - this.hopSamples;
@@ -121,27 +122,5 @@ export class ShapedNoiseGenerator {
       for (let i = 0; i < this.hopSamples; i++) ring[(writeIndex + i) & (RING_CAPACITY - 1)] = this.hop[i] as number;
     }
     this.availableSamples += this.hopSamples;
-  }
-
-  /** mulberry32: small, fast and seedable, so every masker run is reproducible. */
-  private uniform(): number {
-    this.randomState = (this.randomState + 0x6d2b79f5) >>> 0;
-    let t = this.randomState;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** Standard normal draws by Box–Muller, using both values of each pair. */
-  private gaussian(): number {
-    if (!Number.isNaN(this.spareGaussian)) {
-      const spare = this.spareGaussian;
-      this.spareGaussian = Number.NaN;
-      return spare;
-    }
-    const radius = Math.sqrt(-2 * Math.log(Math.max(this.uniform(), 1e-12)));
-    const angle = 2 * Math.PI * this.uniform();
-    this.spareGaussian = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
   }
 }

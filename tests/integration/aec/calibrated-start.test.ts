@@ -9,13 +9,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { convolve } from '../../../bench/acoustics/convolve.js';
 import { ECHO_PATHS, generateEchoPath } from '../../../bench/acoustics/echo-path.js';
 import { dbToGain, energyOf, scaledToDbfs } from '../../../bench/acoustics/levels.js';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { deviceEnglish } from '../../../bench/acoustics/speech-sources.js';
 import { EndpointCalibrationIo } from '../../../calibration/calibration-io.js';
 import { type EchoPath, IMPULSE_RESPONSE_LEAD_SAMPLES } from '../../../calibration/calibration-profile.js';
 import { runCalibrationSteps } from '../../../calibration/step-runner.js';
 import { echoPathStep } from '../../../calibration/steps/echo-path-step.js';
 import { EchoCanceller } from '../../../pipeline/dsp/aec/echo-canceller.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 import { SimulatedEchoLoop } from '../../doubles/simulated-echo-loop.js';
 
 const FRAME = 320;

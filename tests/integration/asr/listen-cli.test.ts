@@ -4,15 +4,14 @@
  * thread. The stand-in's words are made up, so the checks are on what the pipeline decides:
  * how many utterances, where they are, and that each was recognised and handed to MT.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
-import { writeSenseVoiceStandIn } from '../../../bench/stand-ins/asr-stand-ins.js';
 import { readWav } from '../../../device/audio/wav-file.js';
+import { installListenStandIns } from '../../helpers/listen-stand-ins.js';
 import { tempDir } from '../../helpers/model-cache.js';
 import { runCollar } from '../../helpers/run-collar.js';
-import { publishToMirror, writeCatalogFile } from '../../helpers/stand-in-catalog.js';
 
 const CLIP = join(SHARED_PATHS.mandarinDir, 'llamacpp_sample.wav');
 const missing = firstMissing([CLIP, SHARED_PATHS.gtcrnModel]);
@@ -34,19 +33,7 @@ interface HeardLine {
 
 describe.skipIf(missing !== undefined)('collar listen', () => {
   beforeAll(() => {
-    const built = join(work.path, 'built');
-    mkdirSync(built);
-    const model = writeSenseVoiceStandIn(built);
-    const mirror = join(work.path, 'mirror');
-    env = {
-      COLLAR_MODEL_CATALOG: writeCatalogFile(join(work.path, 'catalog.json'), [
-        publishToMirror(mirror, 'sense-voice-small', 'asr', [model.model, model.tokens]),
-      ]),
-      COLLAR_MODEL_MIRROR: `${mirror}:${SHARED_PATHS.modelsDir}`,
-      COLLAR_MODEL_CACHE: join(work.path, 'cache'),
-      XDG_CONFIG_HOME: join(work.path, 'config'),
-    };
-    expect(runCollar(['models', 'fetch', 'sense-voice-small', 'gtcrn'], env).code).toBe(0);
+    env = installListenStandIns(work.path);
   });
 
   it('prints each utterance the VAD finds, recognised, in order, as JSON lines', () => {

@@ -12,10 +12,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { loadCalibrationProfile } from '../../../calibration/profile-store.js';
 import { echoPathStep } from '../../../calibration/steps/echo-path-step.js';
 import { floatToInt16 } from '../../../pipeline/dsp/sample-format.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 import { CAPTURE_DEVICE, createVirtualDevices, PLAYBACK_DEVICE } from '../../doubles/alsa-virtual-devices.js';
 import { runCollar } from '../../helpers/run-collar.js';
 

@@ -11,11 +11,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convolve } from '../../../bench/acoustics/convolve.js';
 import { ECHO_PATHS, generateEchoPath, pathGainDb } from '../../../bench/acoustics/echo-path.js';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { wearerSpeech } from '../../../bench/acoustics/speech-sources.js';
 import { CalibrationProfileSchema, MASK_BANDS_HZ } from '../../../calibration/calibration-profile.js';
 import { activeSpeechLevel } from '../../../calibration/level-measurement.js';
 import { readWav, writeWav16 } from '../../../device/audio/wav-file.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 import { runCollar } from '../../helpers/run-collar.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'collar-calibrate-wav-'));

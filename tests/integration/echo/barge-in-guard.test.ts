@@ -5,35 +5,17 @@
  * the real Silero VAD. Its own file (its own process): espeak-ng's output depends on
  * what the process synthesised before, and this scenario is fixed.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ECHO_PATHS, generateEchoPath } from '../../../bench/acoustics/echo-path.js';
 import { scaledToDbfs } from '../../../bench/acoustics/levels.js';
 import { runSimulatedMicPath } from '../../../bench/acoustics/simulated-mic-path.js';
 import { deviceEnglish, wearerSpeech } from '../../../bench/acoustics/speech-sources.js';
-import type { SileroVad } from '../../../pipeline/engines/vad/silero-vad.js';
-import { detectSpeechSegments, SpeechDetector } from '../../../pipeline/stages/vad/speech-detector.js';
-import { loadSileroVad } from '../../../pipeline/stages/vad/vad-stage.js';
-import { storeWithoutDownloads } from '../../helpers/frontend-models.js';
+import { useSileroUtterances } from '../../helpers/silero-utterances.js';
 
 const SPEAKER_LEVEL_DBFS = -20;
 
 describe('barge-in through the feedback guard', () => {
-  let vad: SileroVad;
-  let cleanup: () => void;
-  beforeAll(async () => {
-    const empty = storeWithoutDownloads(); // Silero is in node_modules: nothing to download
-    cleanup = empty.remove;
-    vad = await loadSileroVad('v6', empty.store);
-  });
-  afterAll(async () => {
-    await vad?.close();
-    cleanup?.();
-  });
-
-  async function utterancesIn(signal: Float32Array) {
-    vad.reset();
-    return detectSpeechSegments(new SpeechDetector(vad), signal);
-  }
+  const utterancesIn = useSileroUtterances();
 
   it('the wearer speaking over the English is still heard (barge-in passes the guard)', async () => {
     const seconds = 40;

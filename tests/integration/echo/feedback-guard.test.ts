@@ -7,36 +7,18 @@
  * canceller, is measured and printed, to show what each layer is doing.
  * (The other side, that the guard still lets the wearer through, is barge-in-guard.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ECHO_PATHS, generateEchoPath } from '../../../bench/acoustics/echo-path.js';
 import { scaledToDbfs } from '../../../bench/acoustics/levels.js';
 import { runSimulatedMicPath } from '../../../bench/acoustics/simulated-mic-path.js';
 import { deviceEnglish } from '../../../bench/acoustics/speech-sources.js';
-import type { SileroVad } from '../../../pipeline/engines/vad/silero-vad.js';
-import { detectSpeechSegments, SpeechDetector } from '../../../pipeline/stages/vad/speech-detector.js';
-import { loadSileroVad } from '../../../pipeline/stages/vad/vad-stage.js';
-import { storeWithoutDownloads } from '../../helpers/frontend-models.js';
+import { useSileroUtterances } from '../../helpers/silero-utterances.js';
 
 const ENGLISH_SECONDS = 600;
 const SPEAKER_LEVEL_DBFS = -20;
 
 describe('feedback guard on simulated acoustics', () => {
-  let vad: SileroVad;
-  let cleanup: () => void;
-  beforeAll(async () => {
-    const empty = storeWithoutDownloads(); // Silero is in node_modules: nothing to download
-    cleanup = empty.remove;
-    vad = await loadSileroVad('v6', empty.store);
-  });
-  afterAll(async () => {
-    await vad?.close();
-    cleanup?.();
-  });
-
-  async function utterancesIn(signal: Float32Array) {
-    vad.reset();
-    return detectSpeechSegments(new SpeechDetector(vad), signal);
-  }
+  const utterancesIn = useSileroUtterances();
 
   it('ten minutes of the device’s own English through the echo path: zero detected utterances', async () => {
     const english = await deviceEnglish(ENGLISH_SECONDS);

@@ -7,16 +7,15 @@
  * device, whose file is then checked. The ALSA null PCM has no clock, so this checks
  * what reaches the devices and the reports, not timing.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstMissing, SHARED_PATHS } from '../../../bench/frontend/shared-data.js';
-import { writeSenseVoiceStandIn } from '../../../bench/stand-ins/asr-stand-ins.js';
 import { readWav } from '../../../device/audio/wav-file.js';
 import { CAPTURE_DEVICE, createVirtualDevices, PLAYBACK_DEVICE } from '../../doubles/alsa-virtual-devices.js';
+import { installListenStandIns } from '../../helpers/listen-stand-ins.js';
 import { tempDir } from '../../helpers/model-cache.js';
 import { runCollar } from '../../helpers/run-collar.js';
-import { publishToMirror, writeCatalogFile } from '../../helpers/stand-in-catalog.js';
 
 const CLIP = join(SHARED_PATHS.mandarinDir, 'llamacpp_sample.wav');
 const missing = firstMissing([CLIP, SHARED_PATHS.gtcrnModel]);
@@ -28,19 +27,7 @@ let env: Record<string, string> = {};
 
 describe.skipIf(missing !== undefined)('collar listen with a live speaker', () => {
   beforeAll(() => {
-    const built = join(work.path, 'built');
-    mkdirSync(built);
-    const model = writeSenseVoiceStandIn(built);
-    const mirror = join(work.path, 'mirror');
-    env = {
-      COLLAR_MODEL_CATALOG: writeCatalogFile(join(work.path, 'catalog.json'), [
-        publishToMirror(mirror, 'sense-voice-small', 'asr', [model.model, model.tokens]),
-      ]),
-      COLLAR_MODEL_MIRROR: `${mirror}:${SHARED_PATHS.modelsDir}`,
-      COLLAR_MODEL_CACHE: join(work.path, 'cache'),
-      XDG_CONFIG_HOME: join(work.path, 'config'),
-    };
-    expect(runCollar(['models', 'fetch', 'sense-voice-small', 'gtcrn'], env).code).toBe(0);
+    env = installListenStandIns(work.path);
   });
 
   /** The recording as the capture device's raw file (int16, exactly the WAV's samples), with 3 s of quiet after it. */

@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { convolve } from '../../../bench/acoustics/convolve.js';
 import { ECHO_PATHS, generateEchoPath } from '../../../bench/acoustics/echo-path.js';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { syntheticSpeech } from '../../../bench/acoustics/synthetic-speech.js';
 import { DelayEstimator } from '../../../pipeline/dsp/aec/delay-estimator.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 function noise(length: number, seed: number, gain: number): Float32Array {
   const gaussian = gaussianSource(seededRandom(seed));

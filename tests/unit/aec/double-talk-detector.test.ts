@@ -1,7 +1,7 @@
 /** The double-talk detector on synthetic spectra: echo alone, near-end bursts, path changes. */
 import { describe, expect, it } from 'vitest';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { DoubleTalkDetector } from '../../../pipeline/dsp/aec/double-talk-detector.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 const BINS = 129;
 const BLOCK_SECONDS = 0.008;

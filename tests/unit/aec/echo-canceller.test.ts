@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { convolve } from '../../../bench/acoustics/convolve.js';
 import { ECHO_PATHS, generateEchoPath } from '../../../bench/acoustics/echo-path.js';
 import { energyOf } from '../../../bench/acoustics/levels.js';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { EchoCanceller, rechunkLatencySamples } from '../../../pipeline/dsp/aec/echo-canceller.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 function noise(length: number, seed: number, rms: number): Float32Array {
   const gaussian = gaussianSource(seededRandom(seed));

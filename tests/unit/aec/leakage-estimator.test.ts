@@ -1,8 +1,8 @@
 /** Valin's echo leakage: residual echo that follows the echo estimate vs independent near-end. */
 import { describe, expect, it } from 'vitest';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { LeakageEstimator } from '../../../pipeline/dsp/aec/leakage-estimator.js';
 import { NoiseFloorTracker } from '../../../pipeline/dsp/aec/noise-floor-tracker.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 const BINS = 65;
 const gaussian = gaussianSource(seededRandom(5));

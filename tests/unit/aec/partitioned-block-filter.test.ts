@@ -1,8 +1,8 @@
 /** The partitioned-block Kalman filter on its own: overlap-save, identification, tap shifts. */
 import FFT from 'fft.js';
 import { describe, expect, it } from 'vitest';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { PartitionedBlockFilter, ReferenceSpectra } from '../../../pipeline/dsp/aec/partitioned-block-filter.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 const N = 64;
 const P = 4;

@@ -1,7 +1,7 @@
 /** The residual echo suppressor's gain rule: floor, pass-through, near-end kept, release. */
 import { describe, expect, it } from 'vitest';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { ResidualEchoSuppressor } from '../../../pipeline/dsp/aec/residual-echo-suppressor.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 const BINS = 129;
 const gaussian = gaussianSource(seededRandom(33));

@@ -1,6 +1,5 @@
 /** Octave-band levels: a tone lands in its band at its level; white noise spreads by bandwidth. */
 import { describe, expect, it } from 'vitest';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import {
   bandLevelsDbfs,
   meanBandPowers,
@@ -8,6 +7,7 @@ import {
   octaveBandEdgesHz,
 } from '../../../calibration/band-analysis.js';
 import { MASK_BANDS_HZ } from '../../../calibration/calibration-profile.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 const RATE = 16_000;
 const analyser = new OctaveBandAnalyser(MASK_BANDS_HZ, RATE);

@@ -6,7 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import { convolve } from '../../../bench/acoustics/convolve.js';
 import { ECHO_PATHS, generateEchoPath, pathGainDb } from '../../../bench/acoustics/echo-path.js';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import {
   deconvolveSweep,
   type ImpulseResponseEstimate,
@@ -14,6 +13,7 @@ import {
 } from '../../../calibration/deconvolution.js';
 import { exponentialSweep, maximumLengthSequence } from '../../../calibration/excitation.js';
 import { analyseImpulseResponse } from '../../../calibration/impulse-response.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 const RATE = 16_000;
 const SWEEP_BAND = { startHz: 40, endHz: 7_950 };

@@ -1,7 +1,7 @@
 /** Levels, clipping, digital silence and the ITU-T P.56 active speech level on signals whose answers are known. */
 import { describe, expect, it } from 'vitest';
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
 import { activeSpeechLevel, levelSpreadDb, signalStats } from '../../../calibration/level-measurement.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 const RATE = 16_000;
 

@@ -1,5 +1,5 @@
 /** Small deterministic signals for the speaker-path unit tests. */
-import { gaussianSource, seededRandom } from '../../../bench/acoustics/seeded-random.js';
+import { gaussianSource, seededRandom } from '../../../pipeline/dsp/seeded-random.js';
 
 export const RATE_HZ = 16_000;
 
