@@ -5,6 +5,10 @@
  * is the only caller.
  */
 
+import type { BargeInPolicy } from '../../pipeline/control/control-event.js';
+
+export type { BargeInPolicy };
+
 export type DeviceState =
   | { status: 'booting' }
   | { status: 'calibrating' }
@@ -28,14 +32,6 @@ export const DEVICE_STATUSES: readonly DeviceStatus[] = [
   'muted',
   'fault',
 ];
-
-/**
- * What happens when the wearer speaks while English plays: `interrupt` stops the English
- * at once and drops its stale synthesis; `queue` lets it finish and plays the new
- * utterance's English after it.
- */
-export const BARGE_IN_POLICIES = ['interrupt', 'queue'] as const;
-export type BargeInPolicy = (typeof BARGE_IN_POLICIES)[number];
 
 /** Events that can change the state. Settings (volume, accent, mode) never do; see Controller. */
 export type StateEvent =

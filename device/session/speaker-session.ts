@@ -161,7 +161,7 @@ export class SpeakerSession {
     const stream = new TtsStream(engine, deliveryFor(pack), logger);
     this.syntheses.set(utteranceId, stream);
     if (this.abandoned.has(utteranceId)) stream.cancel();
-    const framer = await SpeechFramer.create(engine.sampleRateHz, this.options.frameSamples);
+    let framer: SpeechFramer | undefined;
     let firstAudioMs = Number.NaN;
     const frame = new Float32Array(this.options.frameSamples);
     const queue = async (frames: Int16Array[]): Promise<void> => {
@@ -169,7 +169,10 @@ export class SpeakerSession {
         // Synthesis runs ahead of real time: wait for room rather than grow the queue.
         while (this.playout.spaceFrames() === 0) await new Promise((resolve) => setTimeout(resolve, 20));
         int16ToFloat(samples, frame);
-        if (!this.playout.push(utteranceId, frame)) return;
+        if (!this.playout.push(utteranceId, frame)) {
+          stream.cancel(); // interrupted: stop synthesising what will never be played
+          return;
+        }
         if (Number.isNaN(firstAudioMs)) {
           firstAudioMs = performance.now() - queuedAt;
           onFirstAudio?.(firstAudioMs);
@@ -177,6 +180,7 @@ export class SpeakerSession {
       }
     };
     try {
+      framer = await SpeechFramer.create(engine.sampleRateHz, this.options.frameSamples);
       stream.push(english);
       stream.end();
       for await (const chunk of stream) await queue(framer.push(chunk));
@@ -189,7 +193,7 @@ export class SpeakerSession {
         throw error;
       }
     } finally {
-      framer.destroy();
+      framer?.destroy();
       this.syntheses.delete(utteranceId);
     }
     return firstAudioMs;

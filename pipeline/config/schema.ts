@@ -4,7 +4,7 @@
  * must not silently fall back to a default.
  */
 import { z } from 'zod';
-import { DEVICE_MODES, VOLUME_DB_MAX, VOLUME_DB_MIN } from '../control/control-event.js';
+import { BARGE_IN_POLICIES, DEVICE_MODES, VOLUME_DB_MAX, VOLUME_DB_MIN } from '../control/control-event.js';
 import { MASKER_MODES } from '../stages/speaker/masker-level.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -62,7 +62,7 @@ const ControllerConfigSchema = z.strictObject({
   voice: z.string().min(1).default('en-US'),
   volumeDb: z.number().min(VOLUME_DB_MIN).max(VOLUME_DB_MAX).default(0),
   /** The wearer speaking over the English: stop it (`interrupt`) or play the new English after it (`queue`). */
-  bargeIn: z.enum(['interrupt', 'queue']).default('interrupt'),
+  bargeIn: z.enum(BARGE_IN_POLICIES).default('interrupt'),
   /**
    * The masker while the wearer speaks (docs/masking.md): `full` holds the leaking voice
    * at SII 0 at the child, `soft` 5 dB quieter below sentence intelligibility, `off` none.

@@ -14,6 +14,13 @@
 import { z } from 'zod';
 
 export const DEVICE_MODES = ['translate', 'monitor'] as const;
+/**
+ * What happens when the wearer speaks while English plays: `interrupt` stops the English
+ * at once and drops its stale synthesis; `queue` lets it finish and plays the new
+ * utterance's English after it.
+ */
+export const BARGE_IN_POLICIES = ['interrupt', 'queue'] as const;
+export type BargeInPolicy = (typeof BARGE_IN_POLICIES)[number];
 export const VOLUME_DB_MIN = -60;
 export const VOLUME_DB_MAX = 12;
 
