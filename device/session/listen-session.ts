@@ -1,11 +1,14 @@
 /**
- * Listen mode: what the wearer says, recognised and translated, utterance by utterance —
- * the translating half of the pipeline, before synthesis. The microphone (a device or a
- * WAV file) feeds two workers joined by a ring: denoise, then VAD → ASR chained in one
- * worker (the VAD's utterance tags and end events reach the ASR in order only inside one
- * thread). The VAD's endpoint events also go on the control lane; transcripts come back as
- * stage events, and the main thread translates each final one (phrasebook, MT, safety
- * filter), prefetching complete sentences from partials.
+ * Listen mode: what the wearer says, recognised and translated, utterance by utterance.
+ * The microphone (a device or a WAV file) feeds two workers joined by a ring: denoise,
+ * then VAD → ASR chained in one worker (the VAD's utterance tags and end events reach the
+ * ASR in order only inside one thread). The VAD's endpoint events also go on the control
+ * lane; transcripts come back as stage events, and the main thread translates each final
+ * one (phrasebook, MT, safety filter), prefetching complete sentences from partials.
+ *
+ * With a live speaker (`speaker`), an echo-cancel worker goes in front of denoise, reading
+ * what the speaker played from a reference ring, and the English is spoken through the
+ * SpeakerSession (playout, masker, earcons, limiter, barge-in).
  */
 import type { Logger } from 'pino';
 import { IMPULSE_RESPONSE_LEAD_SAMPLES } from '../../calibration/calibration-profile.js';

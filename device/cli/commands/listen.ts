@@ -1,8 +1,10 @@
 /**
  * `collar listen`: hear the wearer and print, utterance by utterance, what was recognised
- * and the English the child would hear — the translating pipeline up to synthesis
- * (denoise → VAD → ASR in worker threads, then phrasebook / MT / safety filter). The
- * microphone is a device or a WAV file.
+ * and the English the child hears (denoise → VAD → ASR in worker threads, then phrasebook
+ * / MT / safety filter). The microphone is a device or a WAV file. `--out` writes the
+ * English as speech to a WAV; `--playback-device` speaks it live through the mute-feedback
+ * stage (echo cancellation and feedback guard on the microphone, masker and limiter on
+ * the speaker, barge-in).
  */
 
 import { existsSync } from 'node:fs';
@@ -79,7 +81,9 @@ function describe(heard: HeardUtterance): string {
 export function registerListenCommand(program: Command): void {
   program
     .command('listen')
-    .description('recognise and translate what the wearer says, utterance by utterance (no synthesis yet)')
+    .description(
+      'recognise and translate what the wearer says, utterance by utterance; speak it to a WAV (--out) or live (--playback-device)',
+    )
     .option('--in <file.wav>', 'read the microphone from a WAV file instead of a device')
     .option('--capture-device <name|id>', 'PortAudio capture device (see `collar devices`)')
     .option('--realtime', 'feed --in at real-time speed instead of as fast as possible')
