@@ -35,8 +35,10 @@
  *   <|endoftext|> (and the space) on the first step (`begin_suppress_tokens`), so the
  *   first token is <|0.00|>, then <|endoftext|>: no text tokens at all.
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WHISPER_FILES } from '../../pipeline/engines/asr/whisper/whisper-engine.js';
 import { declareInput, type InputVariants } from './marian-stand-ins.js';
 import { OnnxGraphBuilder, tensor } from './onnx-graph.js';
 
@@ -528,15 +530,8 @@ function standInPreprocessorConfig(overrides: Record<string, unknown> = {}): Rec
   };
 }
 
-export const WHISPER_STAND_IN_FILES = {
-  encoder: 'encoder_model_quantized.onnx',
-  decoder: 'decoder_model_merged_quantized.onnx',
-  config: 'config.json',
-  generationConfig: 'generation_config.json',
-  preprocessorConfig: 'preprocessor_config.json',
-  tokenizer: 'tokenizer.json',
-  tokenizerConfig: 'tokenizer_config.json',
-} as const;
+/** The stand-in's files carry the real model's names (the engine's WHISPER_FILES). */
+export const WHISPER_STAND_IN_FILES = WHISPER_FILES;
 
 export type WhisperStandInPaths = { -readonly [K in keyof typeof WHISPER_STAND_IN_FILES]: string };
 

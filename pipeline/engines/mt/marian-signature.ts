@@ -85,25 +85,36 @@ export function marianEncoderSignature(dims: MarianDims): ExpectedSignature {
 }
 
 export function marianDecoderSignature(dims: MarianDims): ExpectedSignature {
-  const past = pastNames(dims.layers);
+  const cache = mergedDecoderCacheSpecs(dims.layers, dims.heads, dims.headDim);
   return {
     inputs: [
       { name: 'encoder_attention_mask', type: 'int64', shape: [null, null] },
       { name: 'input_ids', type: 'int64', shape: [null, null] },
       { name: 'encoder_hidden_states', type: 'float32', shape: [null, null, dims.hidden] },
-      ...past.map((name) => ({
-        name,
-        type: 'float32' as const,
-        shape: ['batch_size', dims.heads, '?', dims.headDim],
-      })),
+      ...cache.inputs,
+    ],
+    outputs: [{ name: 'logits', type: 'float32', shape: [null, null, dims.vocabSize] }, ...cache.outputs],
+  };
+}
+
+/**
+ * The key/value caches of an optimum "merged" decoder (Marian, Whisper): the past tensors
+ * and `use_cache_branch` in, the present tensors out. Outputs carry only names and type:
+ * they come out of the merged model's `If`, whose inferred shapes nobody relies on (the
+ * caches fed back are checked as inputs).
+ */
+export function mergedDecoderCacheSpecs(
+  layers: number,
+  heads: number,
+  headDim: number,
+): { inputs: ExpectedTensorSpec[]; outputs: ExpectedTensorSpec[] } {
+  const past = pastNames(layers);
+  return {
+    inputs: [
+      ...past.map((name) => ({ name, type: 'float32' as const, shape: ['batch_size', heads, '?', headDim] })),
       { name: 'use_cache_branch', type: 'bool', shape: [1] },
     ],
-    outputs: [
-      { name: 'logits', type: 'float32', shape: [null, null, dims.vocabSize] },
-      // Only names and type: these come out of the merged model's `If`, whose inferred
-      // shapes nobody relies on (the caches fed back are checked as inputs above).
-      ...past.map((name) => ({ name: presentName(name), type: 'float32' as const, shape: null })),
-    ],
+    outputs: past.map((name) => ({ name: presentName(name), type: 'float32' as const, shape: null })),
   };
 }
 

@@ -24,6 +24,7 @@ import {
   recogniseEnglish,
   writeRecognisableWav,
 } from '../../../bench/tts/pocketsphinx.js';
+import { WER_SENTENCES } from '../../../bench/tts/tts-bench.js';
 import { wordErrorRate, words } from '../../../bench/tts/word-error-rate.js';
 import { synthesizePackPreview } from '../../../pipeline/engines/tts/load-tts-engine.js';
 import { openModelStore } from '../../../pipeline/models/index.js';
@@ -32,16 +33,7 @@ import { captureLogger } from '../../doubles/test-logger.js';
 import { rms } from '../../helpers/audio-level.js';
 import { tempDir } from '../../helpers/model-cache.js';
 
-const SENTENCES = [
-  'Time to brush your teeth.',
-  'Can you put your shoes on?',
-  'I love you very much.',
-  'Let us go to the park and play.',
-  'Good morning, sweetheart.',
-  'Please wash your hands before dinner.',
-  'Where is your teddy bear?',
-  'It is time for bed now.',
-];
+const SENTENCES = WER_SENTENCES;
 const ESPEAK_PACKS = BUILTIN_VOICE_PACKS.filter((pack) => pack.engine === 'espeak-ng');
 const { logger } = captureLogger('silent');
 const work = tempDir('accents-heard');

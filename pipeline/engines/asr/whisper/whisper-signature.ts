@@ -22,7 +22,7 @@
  * `batch_size` to the batch and any other symbol to 0 (see marian-signature.ts).
  */
 
-import { type ExpectedSignature, pastNames, presentName, signatureProblems } from '../../mt/marian-signature.js';
+import { type ExpectedSignature, mergedDecoderCacheSpecs, signatureProblems } from '../../mt/marian-signature.js';
 import { ModelMismatchError, type ort } from '../../onnx-session.js';
 
 export interface WhisperDims {
@@ -45,23 +45,14 @@ export function whisperEncoderSignature(dims: WhisperDims): ExpectedSignature {
 }
 
 export function whisperDecoderSignature(dims: WhisperDims): ExpectedSignature {
-  const past = pastNames(dims.decoderLayers);
+  const cache = mergedDecoderCacheSpecs(dims.decoderLayers, dims.heads, dims.headDim);
   return {
     inputs: [
       { name: 'input_ids', type: 'int64', shape: [null, null] },
       { name: 'encoder_hidden_states', type: 'float32', shape: [null, dims.encoderFrames, dims.hidden] },
-      ...past.map((name) => ({
-        name,
-        type: 'float32' as const,
-        shape: ['batch_size', dims.heads, '?', dims.headDim],
-      })),
-      { name: 'use_cache_branch', type: 'bool', shape: [1] },
+      ...cache.inputs,
     ],
-    outputs: [
-      { name: 'logits', type: 'float32', shape: [null, null, dims.vocabSize] },
-      // Names and type only: they come out of the merged model's `If` (see marian-signature.ts).
-      ...past.map((name) => ({ name: presentName(name), type: 'float32' as const, shape: null })),
-    ],
+    outputs: [{ name: 'logits', type: 'float32', shape: [null, null, dims.vocabSize] }, ...cache.outputs],
   };
 }
 
